@@ -1,0 +1,171 @@
+// Lesson 1: the blocking echo server. One run serves the first five checks, as the
+// guide's server serves one client; the reset check gets a fresh run.
+import { createHash } from 'node:crypto';
+import { escapeBytes, firstDifference } from '../net/escape.ts';
+import type { TcpPeer } from '../net/tcp-peer.ts';
+import type { RunningProgram } from '../run/program.ts';
+import { fail, type LessonChecks } from './check.ts';
+import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
+import { startServerAndConnect } from './shared/listening.ts';
+
+const FILE = 'server.ts';
+const BINARY_BYTES = 64 * 1024;
+const TAIL_BYTES = 4 * 1024 * 1024;
+
+/** Every byte value, 256 times over, in a seeded order. */
+function allByteValues(seedOrder: (n: number) => number): Buffer {
+  const data = Buffer.alloc(BINARY_BYTES);
+  for (let i = 0; i < BINARY_BYTES; i++) data[i] = (i + seedOrder(i >> 8)) & 0xff;
+  return data;
+}
+
+/** Names the usual cause of a corrupted echo. */
+export function diagnoseEcho(sent: Buffer, got: Buffer): string | undefined {
+  if (got.includes(Buffer.from([0xef, 0xbf, 0xbd]))) {
+    return 'Bytes came back as EF BF BD, the UTF-8 "replacement character": the data was decoded as text (toString() or setEncoding) and re-encoded. Write back the Buffer you received.';
+  }
+  if (got.length > sent.length && got.includes(0x0a) && got.filter((b) => b === 0x0a).length > sent.filter((b) => b === 0x0a).length) {
+    return 'Extra newline bytes came back: something adds "\\n" to each chunk (console.log-style or `${chunk}\\n`). Echo the bytes exactly.';
+  }
+  if (got.length < sent.length) return 'Fewer bytes came back than were sent: every "data" chunk must be written back, not only the first one.';
+  return undefined;
+}
+
+function expectSameBytes(sent: Buffer, got: Buffer, what: string): void {
+  const at = firstDifference(sent, got);
+  if (at === -1) return;
+  const from = Math.max(0, at - 8);
+  fail(`${what}: ${got.length} bytes came back for ${sent.length} sent, first difference at byte ${at}`, {
+    expected: `${escapeBytes(sent.subarray(from, from + 24), 24)} (bytes ${from}… of ${sent.length})`,
+    actual: `${escapeBytes(got.subarray(from, from + 24), 24)} (bytes ${from}… of ${got.length})`,
+    hint: diagnoseEcho(sent, got),
+  });
+}
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+export const echoServerChecks: LessonChecks = () => {
+  let server: RunningProgram;
+  let client: TcpPeer;
+
+  return [
+    {
+      id: 'listens',
+      title: 'listens on HOST:PORT and accepts a client',
+      hint: 'Call server.listen(PORT, HOST) with both read from process.env (defaults 65432 and "127.0.0.1").',
+      async run(context) {
+        ({ program: server, peer: client } = await startServerAndConnect(context, FILE));
+      },
+    },
+    {
+      id: 'prints-peer',
+      title: 'prints "Connected by ADDRESS:PORT" naming the client',
+      hint: 'In the connection callback, print `Connected by ${socket.remoteAddress}:${socket.remotePort}`: the accepted socket knows who is on the other end.',
+      async run(context) {
+        const expected = `Connected by ${client.socket.localAddress}:${client.socket.localPort}`;
+        const printed = () => server.stdout.text.split('\n').some((line) => line.trim() === expected);
+        const deadline = Date.now() + context.ms(3000);
+        while (!printed() && Date.now() < deadline && server.running) await new Promise((r) => setTimeout(r, 20));
+        if (!printed()) {
+          fail(`${FILE} did not print the line "${expected}"`, {
+            expected,
+            actual: server.stdout.text.trim() ? JSON.stringify(server.stdout.text.trim()) : '(nothing on stdout)',
+          });
+        }
+      },
+    },
+    {
+      id: 'echoes-binary',
+      title: 'echoes 64 KiB holding all 256 byte values unchanged',
+      hint: 'Write back the very Buffer each "data" event gives you. toString(), setEncoding() or string concatenation corrupt bytes that are not valid UTF-8.',
+      async run(context) {
+        const random = context.random('echo-binary');
+        const offsets = Array.from({ length: BINARY_BYTES >> 8 }, () => random.int(0, 255));
+        const sent = allByteValues((block) => offsets[block]!);
+        for (let at = 0; at < sent.length; ) {
+          const size = random.int(1, 8192);
+          await client.send(sent.subarray(at, at + size));
+          at += size;
+        }
+        await client
+          .untilBytes(sent.length, context.ms(5000), `${sent.length} echoed bytes from ${FILE}`)
+          .catch(() => undefined);
+        const got = client.data();
+        if (got.length === 0 && (client.gotEnd || client.closed)) {
+          fail(`${FILE} closed the connection without echoing anything`, { hint: 'Keep the connection open and echo every "data" chunk until the client ends.' });
+        }
+        expectSameBytes(sent, got.subarray(0, Math.max(sent.length, got.length)), 'the echo differs from what was sent');
+        client.clear();
+      },
+    },
+    {
+      id: 'finishes-after-half-close',
+      title: 'after the client half-closes, sends back everything, then closes',
+      hint: 'On "end", call socket.end(): it sends what is still queued and then FIN. socket.destroy() throws the queue away; never ending leaves the client waiting.',
+      async run(context) {
+        // Stop reading while the tail goes out, so the server's replies pile up in its
+        // send queue: a server that destroys the socket on "end" then loses them.
+        const tail = context.random('echo-tail').bytes(TAIL_BYTES);
+        client.socket.pause();
+        await client.send(tail);
+        client.end();
+        await new Promise((resolve) => setTimeout(resolve, context.ms(300)));
+        client.socket.resume();
+        await client
+          .untilEndOrClose(context.ms(10_000), `${FILE} to echo ${TAIL_BYTES} bytes and close after the client's FIN`)
+          .catch(() => {
+            fail(`${FILE} echoed ${client.receivedBytes - BINARY_BYTES} of ${TAIL_BYTES} bytes and did not close the connection within ${context.ms(10_000) / 1000} s of the client's FIN`, {
+              expected: 'every byte back, then FIN',
+              actual: `${client.receivedBytes - BINARY_BYTES} bytes, connection still open`,
+              hint: 'Handle "end" (the empty recv) by calling socket.end(). With allowHalfOpen: true, Node does not do it for you.',
+            });
+          });
+        const got = client.data();
+        if (client.error && got.length < tail.length) {
+          fail(`the connection was reset (${client.error.code}) after ${got.length} of ${tail.length} bytes came back`, {
+            hint: 'socket.destroy() or resetAndDestroy() on "end" drops the bytes still queued for the client. Call socket.end() instead.',
+          });
+        }
+        if (got.length !== tail.length || sha(got) !== sha(tail)) {
+          const lost = got.length < tail.length;
+          fail(`${FILE} closed after sending back ${got.length} of ${tail.length} bytes`, {
+            expected: `${tail.length} bytes equal to those sent, then FIN`,
+            actual: `${got.length} bytes${lost ? '' : ' that differ from those sent'}, then ${client.gotEnd ? 'FIN' : 'a closed connection'}`,
+            hint: lost
+              ? 'Closing with socket.destroy() on "end" discards writes still queued. socket.end() flushes them first.'
+              : diagnoseEcho(tail, got),
+          });
+        }
+      },
+    },
+    {
+      id: 'exits',
+      title: 'exits by itself with code 0 once its client is gone',
+      hint: 'The guide\'s server handles one client. Call server.close() when the client connects, so nothing keeps the process alive after that connection ends.',
+      async run(context) {
+        const exit = await expectExit(server, context.ms(3000), 'its only client closed the connection');
+        expectCleanExit(server, exit);
+      },
+    },
+    {
+      id: 'survives-reset',
+      title: 'a client that resets the connection does not crash it',
+      hint: 'Add socket.on("error", (err) => console.error(err.code)). Without an "error" listener, Node turns ECONNRESET into an uncaught exception that kills the process.',
+      async run(context) {
+        const { program, peer } = await startServerAndConnect(context, FILE, { client: 'client-2' });
+        peer.socket.pause();
+        await peer.send(context.random('reset').bytes(256 * 1024));
+        await new Promise((resolve) => setTimeout(resolve, context.ms(100)));
+        peer.reset();
+        const exit = await expectExit(program, context.ms(3000), 'its client reset the connection');
+        const crash = crashReport(program.stderr.text);
+        if (exit.code !== 0 || crash) {
+          fail(`${FILE} crashed when its client reset the connection${crash ? `: ${crash.trim()}` : ''}`, {
+            expected: 'the error handled (logged), then exit code 0',
+            actual: `exit code ${exit.code ?? exit.signal}${crash ? ', uncaught error on stderr' : ''}`,
+          });
+        }
+      },
+    },
+  ];
+};

@@ -1,0 +1,79 @@
+import type { TcpPeer } from '../net/tcp-peer.ts';
+import type { Random } from '../net/random.ts';
+import type { Transcript } from '../net/transcript.ts';
+import type { RunningProgram } from '../run/program.ts';
+
+/** What a failed check observed. The reporter alone turns these facts into text. */
+export interface FailureFacts {
+  /** One line: what the program did wrong. */
+  readonly summary: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  /** Aimed at the mistake that was seen; the check's general hint is used when absent. */
+  readonly hint?: string;
+}
+
+/** The learner's program behaved wrongly: a failed check, not a grader error. */
+export class CheckFailure extends Error {
+  constructor(readonly facts: FailureFacts) {
+    super(facts.summary);
+    this.name = 'CheckFailure';
+  }
+}
+
+export function fail(summary: string, more: Omit<FailureFacts, 'summary'> = {}): never {
+  throw new CheckFailure({ summary, ...more });
+}
+
+export interface StartOptions {
+  /** Sets PORT; omit for programs that take no port. */
+  readonly port?: number;
+  readonly args?: readonly string[];
+  readonly stdin?: string | Buffer;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly outputCapBytes?: number;
+}
+
+export interface ConnectOptions {
+  readonly name: string;
+  /** Stop waiting as soon as this program exits. */
+  readonly program?: RunningProgram;
+  readonly deadlineMs?: number;
+  readonly host?: string;
+  /** Checked between attempts: stop waiting early when this says it is hopeless. */
+  readonly giveUp?: () => boolean;
+}
+
+/** Everything a check may use; every resource it hands out is cleaned up after the lesson. */
+export interface CheckContext {
+  /** Folder holding the learner's files for this lesson. */
+  readonly lessonDir: string;
+  readonly seed: number;
+  /** The loopback address this run gives programs as HOST. */
+  readonly host: string;
+  readonly transcript: Transcript;
+  /** A seeded random stream for one purpose. */
+  random(purpose: string): Random;
+  /** A deadline in ms, scaled by GRADER_TIME_SCALE. */
+  ms(milliseconds: number): number;
+  freePort(type?: 'tcp' | 'udp'): Promise<number>;
+  /** Starts a learner program from the lesson folder with HOST (and PORT) set. */
+  start(file: string, options?: StartOptions): RunningProgram;
+  /** Connects to HOST:port, polling until something listens. */
+  connect(port: number, options: ConnectOptions): Promise<TcpPeer>;
+  /** Registers cleanup to run when the lesson's grading ends, in reverse order. */
+  onCleanup(cleanup: () => unknown): void;
+}
+
+export interface Check {
+  /** Stable id for JSON reports and class summaries: "echoes-binary". */
+  readonly id: string;
+  /** One observable behaviour: "echoes all 256 byte values unchanged". */
+  readonly title: string;
+  /** What usually causes this check to fail. */
+  readonly hint: string;
+  run(context: CheckContext): Promise<void>;
+}
+
+/** Builds a lesson's checks with fresh state, once per grading run. */
+export type LessonChecks = () => readonly Check[];

@@ -1,0 +1,44 @@
+import { formatDuration } from '../../run/deadline.ts';
+import { describeExit, type ExitInfo, type RunningProgram } from '../../run/program.ts';
+import { fail } from '../check.ts';
+
+/** Node prints this for an uncaught exception; a stack line starts with "    at ". */
+export function crashReport(stderr: string): string | undefined {
+  const lines = stderr.split('\n');
+  const uncaught = lines.some((line) => /Unhandled '\w+' event|^\s+at |^(\w*Error|Error): /.test(line));
+  if (!uncaught) return undefined;
+  return lines.find((line) => /^(\w*Error|Error): /.test(line)) ?? lines.find((line) => line.trim()) ?? 'a stack trace';
+}
+
+/** Waits for the program to exit by itself; fails, naming the wait, if it does not. */
+export async function expectExit(program: RunningProgram, ms: number, after: string): Promise<ExitInfo> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const exit = await Promise.race([
+    program.exited,
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!exit) {
+    fail(`${program.label} was still running ${formatDuration(ms)} after ${after}`, {
+      expected: `exits by itself after ${after}`,
+      actual: 'still running',
+    });
+  }
+  return exit;
+}
+
+/** Fails when the program exited with a non-zero code, naming an uncaught error if there was one. */
+export function expectCleanExit(program: RunningProgram, exit: ExitInfo, hint?: string): void {
+  if (exit.code === 0) return;
+  const crash = crashReport(program.stderr.text);
+  fail(`${program.label} ${describeExit(exit)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
+    expected: 'exit code 0',
+    actual: describeExit(exit),
+    hint,
+  });
+}
+
+export function outputLines(text: string): string[] {
+  return text.split('\n').filter((line, index, all) => line !== '' || index < all.length - 1);
+}

@@ -1,0 +1,77 @@
+// Starting a learner's server and connecting to it, with a diagnosis when it listens
+// somewhere else than HOST:PORT (a hard-coded port, 0.0.0.0, "localhost").
+import { hasProc, socketsOf, type KernelSocket } from '../../run/proc.ts';
+import type { RunningProgram } from '../../run/program.ts';
+import type { TcpPeer } from '../../net/tcp-peer.ts';
+import { fail, type CheckContext, type StartOptions } from '../check.ts';
+
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/** What the program has bound, per the kernel (Linux); empty where that cannot be seen. */
+export function boundSockets(program: RunningProgram, kind: 'tcp' | 'udp'): KernelSocket[] {
+  if (!hasProc) return [];
+  return socketsOf(program.leftovers()).filter(
+    (socket) => socket.protocol.startsWith(kind) && (kind === 'udp' || socket.state === 'LISTEN'),
+  );
+}
+
+/** Fails with a precise message when the program listens, but not on HOST:PORT alone. */
+export function assertBoundExactly(
+  context: CheckContext,
+  program: RunningProgram,
+  port: number,
+  kind: 'tcp' | 'udp',
+): void {
+  const sockets = boundSockets(program, kind);
+  const wildcard = sockets.find((socket) => WILDCARDS.has(socket.address));
+  if (wildcard) {
+    fail(`${program.label} is bound to ${hostPort(wildcard.address, wildcard.port)}: every address of the machine, not only HOST`, {
+      expected: `bound to ${hostPort(context.host, port)} only`,
+      actual: `bound to ${hostPort(wildcard.address, wildcard.port)}`,
+      hint: `Pass HOST to ${kind === 'tcp' ? 'listen(PORT, HOST)' : 'bind(PORT, HOST)'}. Without a host, Node binds every interface, which exposes a course exercise to the whole network.`,
+    });
+  }
+}
+
+/** Explains a server that never became reachable on HOST:PORT. */
+export function diagnoseNotListening(context: CheckContext, program: RunningProgram, port: number, kind: 'tcp' | 'udp', cause: Error): never {
+  const elsewhere = boundSockets(program, kind);
+  const expected = `${kind === 'tcp' ? 'listening' : 'bound'} on ${hostPort(context.host, port)} (HOST and PORT from the environment)`;
+  if (elsewhere.length > 0) {
+    const actual = elsewhere.map((socket) => hostPort(socket.address, socket.port)).join(', ');
+    const wrongPort = elsewhere.every((socket) => socket.port !== port);
+    fail(`${program.label} is ${kind === 'tcp' ? 'listening' : 'bound'} on ${actual}, not on ${hostPort(context.host, port)}`, {
+      expected,
+      actual,
+      hint: wrongPort
+        ? 'Read the port from the environment: const PORT = Number(process.env.PORT ?? 65432). The grader picks a free port for every run.'
+        : 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1", and pass it to listen/bind. "localhost" may not be the address the grader gives.',
+    });
+  }
+  throw cause;
+}
+
+/** Starts `file` on a fresh port and connects once it listens; that connection is returned for use. */
+export async function startServerAndConnect(
+  context: CheckContext,
+  file: string,
+  options: StartOptions & { readonly client?: string } = {},
+): Promise<{ program: RunningProgram; port: number; peer: TcpPeer }> {
+  const port = options.port ?? (await context.freePort());
+  const program = context.start(file, { ...options, port });
+  let peer: TcpPeer;
+  try {
+    // Once it has listened elsewhere for a while, waiting longer will not help.
+    const listensElsewhereSince = Date.now() + context.ms(1500);
+    const giveUp = () => Date.now() > listensElsewhereSince && boundSockets(program, 'tcp').some((socket) => socket.port !== port || socket.address !== context.host);
+    peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs: context.ms(8000), giveUp });
+  } catch (error) {
+    diagnoseNotListening(context, program, port, 'tcp', error as Error);
+  }
+  assertBoundExactly(context, program, port, 'tcp');
+  return { program, port, peer };
+}

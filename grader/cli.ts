@@ -1,0 +1,11 @@
+import { EXIT } from './errors.ts';
+import { processIo } from './io.ts';
+import { main } from './main.ts';
+import { stopAllPrograms } from './run/program.ts';
+
+// Ctrl-C: stop every learner process before leaving, so no port stays bound.
+process.once('SIGINT', () => {
+  void stopAllPrograms().finally(() => process.exit(EXIT.interrupted));
+});
+
+process.exitCode = await main(process.argv.slice(2), processIo());

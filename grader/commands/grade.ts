@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { course, findLesson } from '../../lessons/course.ts';
+import { EXIT } from '../errors.ts';
+import { gradeLesson, type LessonResult } from '../grade.ts';
+import { writeLines, type Io } from '../io.ts';
+import { randomSeed } from '../net/random.ts';
+import { toJsonResult } from '../report/json.ts';
+import { colorEnabled, painter } from '../report/paint.ts';
+import { checkLine, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
+import { parseSeed, resolveSource } from '../source.ts';
+import { recordResult } from '../progress.ts';
+import { progressCommand } from './progress.ts';
+import path from 'node:path';
+
+export const gradeUsage = `Usage: npm run grade [lesson-N] [-- --solution | --dir PATH] [--seed N] [--json]
+
+  lesson-N     the lesson to grade (lesson-3, 3 or 03-framing); without it, your progress
+  --solution   grade the reference solutions instead of exercises/
+  --dir PATH   grade another copy laid out like exercises/ (a student's checkout)
+  --seed N     fix every random choice (printed with each failure)
+  --json       print a machine-readable result (schema: grader/README.md)
+
+Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.`;
+
+export function exitCodeOf(result: LessonResult): number {
+  return result.status === 'pass' ? EXIT.pass : result.status === 'fail' ? EXIT.fail : EXIT.graderError;
+}
+
+export async function gradeCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      solution: { type: 'boolean' },
+      dir: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeLines(io.stdout, [gradeUsage]);
+    return EXIT.pass;
+  }
+  if (positionals.length === 0) return progressCommand(io);
+  if (positionals.length > 1) return usage(io, `expected one lesson, got: ${positionals.join(' ')}`);
+  const lesson = findLesson(positionals[0]!);
+  const source = resolveSource(values, io.cwd);
+  const seed = parseSeed(values.seed) ?? randomSeed();
+  const paint = painter(!values.json && colorEnabled(io.stdout, io.env));
+  const repro: Repro = { lesson, seed, source: source.args };
+  const shownDir = path.relative(io.cwd, path.join(source.root, lesson.slug)) || '.';
+
+  if (!values.json) writeLines(io.stdout, [lessonHeader(lesson, shownDir, paint)]);
+  const result = await gradeLesson({
+    lesson,
+    root: source.root,
+    seed,
+    onCheckDone: values.json
+      ? undefined
+      : (check) => {
+          writeLines(io.stdout, [checkLine(check, paint)]);
+          if (check.status === 'fail' || check.status === 'error') writeLines(io.stdout, ['', ...failureBlock(check, repro, paint), '']);
+        },
+  });
+  if (source.isLearnerCopy) recordResult(lesson, result);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(toJsonResult(result), null, 2)}\n`);
+  } else {
+    const next = result.status === 'pass' && source.isLearnerCopy ? nextStep(lesson.number) : [];
+    writeLines(io.stdout, ['', summaryLine(result, paint), ...next]);
+  }
+  return exitCodeOf(result);
+}
+
+function nextStep(number: number): string[] {
+  const compare = `Compare with the reference: npm run compare lesson-${number}`;
+  const next = course.find((lesson) => lesson.number === number + 1);
+  return [compare, next ? `Next: npm run lesson ${next.number}, then npm run grade lesson-${next.number}` : 'That was the last lesson: npm run grade shows the whole course.'];
+}
+
+function usage(io: Io, message: string): number {
+  writeLines(io.stderr, [`grade: ${message}`, 'Run "npm run grade -- --help" for usage.']);
+  return EXIT.usage;
+}

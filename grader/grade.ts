@@ -1,0 +1,224 @@
+// Grades one lesson: runs its checks in order against the learner's programs and returns
+// a result object. Deciding lives here; printing lives in report/.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Lesson } from '../lessons/course.ts';
+import { CheckFailure, type Check, type CheckContext, type FailureFacts } from './checks/check.ts';
+import { checksFor } from './checks/index.ts';
+import { UsageError } from './errors.ts';
+import { connectWhenListening, ProgramExitedError } from './net/connect.ts';
+import { Random } from './net/random.ts';
+import { Transcript, type TranscriptEvent } from './net/transcript.ts';
+import { DeadlineError, scaled } from './run/deadline.ts';
+import { freePort } from './run/ports.ts';
+import { hasProc } from './run/proc.ts';
+import { describeExit, startProgram, type RunningProgram } from './run/program.ts';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
+
+export interface ProgramOutput {
+  readonly label: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly truncated: boolean;
+  /** "exited with code 0", "was killed by SIGTERM", or "still running". */
+  readonly ending: string;
+}
+
+export interface CheckResult {
+  readonly id: string;
+  readonly title: string;
+  readonly status: CheckStatus;
+  readonly durationMs: number;
+  /** For fail: what was seen, with the hint already chosen. */
+  readonly failure?: Required<Pick<FailureFacts, 'summary' | 'hint'>> & Omit<FailureFacts, 'summary' | 'hint'>;
+  /** For error: what went wrong inside the grader. */
+  readonly error?: string;
+  readonly transcript: readonly TranscriptEvent[];
+  readonly outputs: readonly ProgramOutput[];
+}
+
+export interface LessonResult {
+  readonly lesson: Lesson;
+  readonly lessonDir: string;
+  readonly seed: number;
+  readonly host: string;
+  readonly status: 'pass' | 'fail' | 'error';
+  readonly checks: readonly CheckResult[];
+  readonly durationMs: number;
+  /** What the run created, so tests can prove nothing of it is left. */
+  readonly resources: { readonly runIds: readonly string[]; readonly ports: readonly number[] };
+}
+
+export interface GradeRequest {
+  readonly lesson: Lesson;
+  /** Folder laid out like exercises/: it holds one folder per lesson slug. */
+  readonly root: string;
+  readonly seed: number;
+  readonly onCheckStart?: (check: Check, index: number) => void;
+  readonly onCheckDone?: (result: CheckResult, index: number) => void;
+}
+
+/** On Linux any 127.x.y.z answers, so HOST varies with the seed and a hard-coded address fails. */
+export function pickLoopbackHost(random: Random): string {
+  if (!hasProc) return '127.0.0.1';
+  return `127.${random.int(1, 254)}.${random.int(0, 255)}.${random.int(1, 254)}`;
+}
+
+export function lessonFolder(root: string, lesson: Lesson): string {
+  return path.join(root, lesson.slug);
+}
+
+/** The learner's files must exist before anything is started. */
+export function assertLessonFiles(root: string, lesson: Lesson): void {
+  for (const program of lesson.programs) {
+    const file = path.join(lessonFolder(root, lesson), program.file);
+    if (!fs.existsSync(file)) {
+      throw new UsageError(`missing file ${path.relative(process.cwd(), file) || file}: lesson ${lesson.number} needs it`);
+    }
+  }
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w.,:/=@-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}
+
+function outputOf(program: RunningProgram): ProgramOutput {
+  return {
+    label: program.label,
+    stdout: program.stdout.text,
+    stderr: program.stderr.text,
+    truncated: program.stdout.truncated || program.stderr.truncated,
+    ending: program.exit ? describeExit(program.exit) : 'still running',
+  };
+}
+
+/** Learner-caused problems become failures; anything else is the grader's own error. */
+function asFailure(error: unknown, check: Check): CheckResult['failure'] | undefined {
+  if (error instanceof CheckFailure) return { ...error.facts, hint: error.facts.hint ?? check.hint };
+  if (error instanceof DeadlineError || error instanceof ProgramExitedError) {
+    return { summary: error.message, hint: check.hint };
+  }
+  return undefined;
+}
+
+export async function gradeLesson(request: GradeRequest): Promise<LessonResult> {
+  const { lesson, root, seed } = request;
+  assertLessonFiles(root, lesson);
+  const started = performance.now();
+  const lessonDir = lessonFolder(root, lesson);
+  const seeded = new Random(seed);
+  const host = pickLoopbackHost(seeded.fork('host'));
+  const transcript = new Transcript();
+  const programs: RunningProgram[] = [];
+  const cleanups: Array<() => unknown> = [];
+  const ports: number[] = [];
+
+  const context: CheckContext = {
+    lessonDir,
+    seed,
+    host,
+    transcript,
+    random: (purpose) => seeded.fork(purpose),
+    ms: scaled,
+    freePort: async (type = 'tcp') => {
+      const port = await freePort(host, type);
+      ports.push(port);
+      return port;
+    },
+    start(file, options = {}) {
+      const env: Record<string, string> = { HOST: host, ...options.env };
+      if (options.port !== undefined) env.PORT = String(options.port);
+      const program = startProgram({
+        file: path.join(lessonDir, file),
+        env,
+        args: options.args,
+        stdin: options.stdin,
+        outputCapBytes: options.outputCapBytes,
+      });
+      programs.push(program);
+      transcript.note('grader', `started ${file}${options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : ''} with HOST=${host}${options.port !== undefined ? ` PORT=${options.port}` : ''}`);
+      return program;
+    },
+    connect(port, options) {
+      return connectWhenListening({
+        host: options.host ?? host,
+        port,
+        name: options.name,
+        transcript,
+        program: options.program,
+        giveUp: options.giveUp,
+        deadlineMs: options.deadlineMs ?? scaled(5000),
+      }).then((peer) => {
+        cleanups.push(() => peer.destroy());
+        return peer;
+      });
+    },
+    onCleanup: (cleanup) => void cleanups.push(cleanup),
+  };
+
+  const results: CheckResult[] = [];
+  let stopped = false;
+  const checks = checksFor(lesson.slug)();
+  for (const [index, check] of checks.entries()) {
+    if (stopped) {
+      const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] };
+      results.push(skipped);
+      request.onCheckDone?.(skipped, index);
+      continue;
+    }
+    request.onCheckStart?.(check, index);
+    const from = transcript.length;
+    const checkStarted = performance.now();
+    let result: CheckResult;
+    try {
+      await check.run(context);
+      result = { id: check.id, title: check.title, status: 'pass', durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
+    } catch (error) {
+      const failure = asFailure(error, check);
+      result = {
+        id: check.id,
+        title: check.title,
+        status: failure ? 'fail' : 'error',
+        durationMs: performance.now() - checkStarted,
+        failure,
+        error: failure ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error),
+        transcript: transcript.since(from),
+        outputs: programs.map(outputOf),
+      };
+      stopped = true;
+    }
+    results.push(result);
+    request.onCheckDone?.(result, index);
+  }
+
+  const cleanupError = await cleanUp(cleanups, programs);
+  if (cleanupError) {
+    results.push({
+      id: 'cleanup',
+      title: 'stops every program and frees every port',
+      status: 'error',
+      durationMs: 0,
+      error: cleanupError,
+      transcript: [],
+      outputs: programs.map(outputOf),
+    });
+  }
+  const status = results.some((r) => r.status === 'error') ? 'error' : results.every((r) => r.status === 'pass') ? 'pass' : 'fail';
+  const resources = { runIds: programs.map((program) => program.runId), ports };
+  return { lesson, lessonDir, seed, host, status, checks: results, durationMs: performance.now() - started, resources };
+}
+
+async function cleanUp(cleanups: Array<() => unknown>, programs: RunningProgram[]): Promise<string | undefined> {
+  const problems: string[] = [];
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      problems.push(String(error));
+    }
+  }
+  const stops = await Promise.allSettled(programs.map((program) => program.stop()));
+  for (const stop of stops) if (stop.status === 'rejected') problems.push(String(stop.reason));
+  return problems.length ? problems.join('; ') : undefined;
+}

@@ -1,0 +1,37 @@
+// Dispatches a command and turns every expected error into a one-line message and an
+// exit code. Only cli.ts calls process.exit.
+import { UnknownLessonError } from '../lessons/course.ts';
+import { gradeCommand } from './commands/grade.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { writeLines, type Io } from './io.ts';
+
+type Command = (argv: readonly string[], io: Io) => Promise<number> | number;
+
+const commands: Readonly<Record<string, Command>> = {
+  grade: gradeCommand,
+};
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name = 'grade', ...rest] = argv;
+  const command = commands[name];
+  if (!command) {
+    writeLines(io.stderr, [`unknown command "${name}": expected one of ${Object.keys(commands).join(', ')}`]);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof UnknownLessonError || isArgsError(error)) {
+      writeLines(io.stderr, [`${name}: ${(error as Error).message}`]);
+      return EXIT.usage;
+    }
+    writeLines(io.stderr, [`${name}: internal error (a bug in the course tools): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`]);
+    return EXIT.graderError;
+  }
+}
+
+/** parseArgs reports unknown or malformed options with these codes. */
+function isArgsError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,67 @@
+// The machine-readable result of `grade --json`. Version 1 of the schema documented in
+// grader/README.md; its shape follows the autograding reporters' { version, status, tests }.
+import type { CheckResult, LessonResult } from '../grade.ts';
+import { formatTranscript } from '../net/transcript.ts';
+
+export const JSON_SCHEMA_VERSION = 1;
+
+export interface JsonCheck {
+  readonly name: string;
+  readonly id: string;
+  readonly status: 'pass' | 'fail' | 'skip' | 'error';
+  readonly message: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly hint?: string;
+  readonly transcript: readonly string[];
+  readonly output: string;
+  readonly duration_ms: number;
+}
+
+export interface JsonResult {
+  readonly version: typeof JSON_SCHEMA_VERSION;
+  readonly status: 'pass' | 'fail' | 'error';
+  readonly lesson: { readonly number: number; readonly slug: string; readonly title: string };
+  readonly seed: number;
+  readonly host: string;
+  readonly duration_ms: number;
+  readonly score: number;
+  readonly max_score: number;
+  readonly tests: readonly JsonCheck[];
+}
+
+function outputText(check: CheckResult): string {
+  return check.outputs
+    .map((output) => `${output.label} (${output.ending})\n--- stdout\n${output.stdout}--- stderr\n${output.stderr}`)
+    .join('\n');
+}
+
+function toJsonCheck(check: CheckResult): JsonCheck {
+  return {
+    name: check.title,
+    id: check.id,
+    status: check.status,
+    message: check.failure?.summary ?? check.error ?? '',
+    expected: check.failure?.expected,
+    actual: check.failure?.actual,
+    hint: check.failure?.hint,
+    transcript: formatTranscript(check.transcript, 200),
+    output: outputText(check),
+    duration_ms: Math.round(check.durationMs),
+  };
+}
+
+export function toJsonResult(result: LessonResult): JsonResult {
+  const tests = result.checks.map(toJsonCheck);
+  return {
+    version: JSON_SCHEMA_VERSION,
+    status: result.status,
+    lesson: { number: result.lesson.number, slug: result.lesson.slug, title: result.lesson.title },
+    seed: result.seed,
+    host: result.host,
+    duration_ms: Math.round(result.durationMs),
+    score: tests.filter((test) => test.status === 'pass').length,
+    max_score: tests.filter((test) => test.id !== 'cleanup').length,
+    tests,
+  };
+}

@@ -1,0 +1,83 @@
+// Turns grading results into the text a learner reads. Only this file words a failure.
+import type { Lesson } from '../../lessons/course.ts';
+import type { CheckResult, LessonResult } from '../grade.ts';
+import { formatDuration } from '../run/deadline.ts';
+import { formatTranscript } from '../net/transcript.ts';
+import type { Paint } from './paint.ts';
+
+export interface Repro {
+  readonly lesson: Lesson;
+  readonly seed: number;
+  /** Extra arguments that chose what was graded: --solution or --dir PATH. */
+  readonly source: readonly string[];
+}
+
+export function reproCommand({ lesson, seed, source }: Repro): string {
+  return `npm run grade lesson-${lesson.number} -- ${[...source, '--seed', String(seed)].join(' ')}`;
+}
+
+export function lessonHeader(lesson: Lesson, dir: string, paint: Paint): string {
+  return `${paint('bold', `Lesson ${lesson.number}: ${lesson.title}`)} ${paint('dim', `(${dir})`)}`;
+}
+
+export function checkLine(result: CheckResult, paint: Paint): string {
+  const took = paint('dim', ` (${formatDuration(result.durationMs)})`);
+  switch (result.status) {
+    case 'pass':
+      return `  ${paint('green', '✓')} ${result.title}${took}`;
+    case 'fail':
+      return `  ${paint('red', '✗')} ${result.title}${took}`;
+    case 'error':
+      return `  ${paint('yellow', '!')} ${result.title}: the grader itself failed${took}`;
+    case 'skip':
+      return paint('dim', `  - ${result.title} (not run: fix the failure above first)`);
+  }
+}
+
+function indent(lines: readonly string[], prefix = '      '): string[] {
+  return lines.map((line) => `${prefix}${line}`);
+}
+
+function outputBlock(result: CheckResult): string[] {
+  const lines: string[] = [];
+  for (const output of result.outputs) {
+    lines.push(`${output.label} (${output.ending})${output.truncated ? ', output cut at the cap' : ''}:`);
+    const stdout = output.stdout.trimEnd().split('\n').slice(-15);
+    const stderr = output.stderr.trimEnd().split('\n').slice(-15);
+    if (output.stdout.trim()) lines.push(...stdout.map((line) => `  stdout | ${line}`));
+    if (output.stderr.trim()) lines.push(...stderr.map((line) => `  stderr | ${line}`));
+    if (!output.stdout.trim() && !output.stderr.trim()) lines.push('  (printed nothing)');
+  }
+  return lines;
+}
+
+/** The full story of one failed check: what was seen, the wire, the output, the hint, the repro. */
+export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): string[] {
+  if (result.status === 'error') {
+    return [
+      ...indent([paint('yellow', 'This is a bug in the grader, not in your program. Please report it with:')]),
+      ...indent((result.error ?? '').split('\n').slice(0, 12)),
+      ...indent([`reproduce: ${reproCommand(repro)}`]),
+    ];
+  }
+  const failure = result.failure;
+  if (!failure) return [];
+  const lines: string[] = [paint('red', failure.summary)];
+  if (failure.expected !== undefined) lines.push(`expected: ${failure.expected}`);
+  if (failure.actual !== undefined) lines.push(`actual:   ${failure.actual}`);
+  if (result.transcript.length) lines.push('', 'On the wire (grader side):', ...indent(formatTranscript(result.transcript), '  '));
+  const output = outputBlock(result);
+  if (output.length) lines.push('', 'Your program:', ...indent(output, '  '));
+  lines.push('', `${paint('cyan', 'Hint:')} ${failure.hint}`);
+  lines.push(`${paint('dim', 'Reproduce:')} ${reproCommand(repro)}`);
+  return indent(lines);
+}
+
+export function summaryLine(result: LessonResult, paint: Paint): string {
+  const passed = result.checks.filter((check) => check.status === 'pass').length;
+  const total = result.checks.filter((check) => check.id !== 'cleanup').length;
+  const took = formatDuration(result.durationMs);
+  if (result.status === 'pass') return paint('green', `All ${total} checks passed in ${took}.`);
+  if (result.status === 'error') return paint('yellow', `The grader hit an internal error (${passed}/${total} checks passed before it).`);
+  return paint('red', `${passed} of ${total} checks passed (seed ${result.seed}).`);
+}

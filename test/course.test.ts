@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { course, findLesson } from '../lessons/course.ts';
+import { lessonChecks } from '../grader/checks/index.ts';
+import { exercisesRoot, lessonsRoot, solutionsRoot } from '../grader/paths.ts';
+
+function filesUnder(root: string): string[] {
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('the course file', () => {
+  it('numbers lessons 1..N in order with unique slugs', () => {
+    expect(course.map((lesson) => lesson.number)).toEqual(course.map((_, index) => index + 1));
+    expect(new Set(course.map((lesson) => lesson.slug)).size).toBe(course.length);
+    for (const lesson of course) expect(lesson.slug).toMatch(new RegExp(`^0${lesson.number}-[a-z-]+$`));
+  });
+
+  it('gives every lesson programs, tiered hints, a lesson text and checks', () => {
+    for (const lesson of course) {
+      expect(lesson.programs.length, lesson.slug).toBeGreaterThan(0);
+      expect(lesson.hints.length, lesson.slug).toBeGreaterThanOrEqual(3);
+      expect(fs.existsSync(path.join(lessonsRoot, `${lesson.slug}.md`)), `lessons/${lesson.slug}.md`).toBe(true);
+      expect(lessonChecks[lesson.slug], `checks for ${lesson.slug}`).toBeDefined();
+    }
+    expect(Object.keys(lessonChecks).sort()).toEqual(course.map((lesson) => lesson.slug).sort());
+  });
+
+  it('mirrors exercises/ and solutions/ path for path, holding exactly the programs it names', () => {
+    expect(filesUnder(exercisesRoot)).toEqual(filesUnder(solutionsRoot));
+    const named = course.flatMap((lesson) => lesson.programs.map((program) => path.join(lesson.slug, program.file))).sort();
+    expect(filesUnder(exercisesRoot)).toEqual(named);
+  });
+
+  it('marks every gap in a stub with TODO, and keeps the stub header in its solution', () => {
+    for (const file of filesUnder(exercisesRoot)) {
+      const stub = fs.readFileSync(path.join(exercisesRoot, file), 'utf8');
+      const solution = fs.readFileSync(path.join(solutionsRoot, file), 'utf8');
+      expect(stub, file).toContain('// TODO');
+      expect(solution, file).not.toContain('// TODO');
+      const header = stub.split('\n').filter((line) => line.startsWith('//')).slice(0, 2);
+      expect(solution.split('\n').slice(0, 2), file).toEqual(header);
+    }
+  });
+
+  it.each([
+    ['lesson-3', 3],
+    ['3', 3],
+    ['03', 3],
+    ['03-framing', 3],
+    ['LESSON-1', 1],
+  ])('finds %s', (name, number) => {
+    expect(findLesson(name).number).toBe(number);
+  });
+
+  it('names the known lessons when asked for an unknown one', () => {
+    expect(() => findLesson('lesson-99')).toThrow(/unknown lesson "lesson-99": expected one of lesson-1/);
+  });
+});

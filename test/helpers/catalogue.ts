@@ -1,0 +1,65 @@
+// The catalogue of learner mistakes and of correct programs in other styles, per lesson.
+// A lesson's entries live in test/fixtures/<slug>/catalogue.ts; its programs under
+// test/fixtures/<slug>/wrong/<name>/ and right/<name>/, holding only the files that differ
+// from the solution.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe as group, expect, it } from 'vitest';
+import { checksFor } from '../../grader/checks/index.ts';
+import { describe, expectNothingLeft, firstFailure, fixturesRoot, gradeVariant, lessonOf } from './grade.ts';
+
+export interface WrongProgram {
+  /** Folder name under wrong/. */
+  readonly name: string;
+  /** The mistake, as a learner would make it. */
+  readonly mistake: string;
+  /** The id of the first check that must fail. */
+  readonly failsAt: string;
+  /** The printed hint must match: it names the actual mistake. */
+  readonly hint: RegExp;
+  readonly seed?: number;
+}
+
+export interface RightProgram {
+  /** Folder name under right/. */
+  readonly name: string;
+  /** How it differs from the solution: "for await over the socket". */
+  readonly style: string;
+  readonly seed?: number;
+}
+
+export interface Catalogue {
+  readonly wrong: readonly WrongProgram[];
+  readonly right: readonly RightProgram[];
+}
+
+/** Registers the tests for one lesson's catalogue. */
+export function catalogueTests(slug: string, catalogue: Catalogue): void {
+  const lesson = lessonOf(slug);
+  const folder = path.join(fixturesRoot, slug);
+
+  group(`lesson ${lesson.number} catalogue`, () => {
+    it('has a wrong program for every check, each caught first by that check', () => {
+      const checkIds = checksFor(slug)().map((check) => check.id);
+      expect(new Set(catalogue.wrong.map((entry) => entry.failsAt))).toEqual(new Set(checkIds));
+      for (const entry of [...catalogue.wrong.map((w) => `wrong/${w.name}`), ...catalogue.right.map((r) => `right/${r.name}`)]) {
+        expect(fs.existsSync(path.join(folder, entry)), `${slug}/${entry} exists`).toBe(true);
+      }
+    });
+
+    it.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
+      const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? 11);
+      expect(firstFailure(result), `${entry.mistake}\n${describe(result)}`).toBe(entry.failsAt);
+      const failed = result.checks.find((check) => check.id === entry.failsAt)!;
+      expect(failed.status).toBe('fail');
+      expect(failed.failure?.hint).toMatch(entry.hint);
+      await expectNothingLeft(result);
+    });
+
+    it.each(catalogue.right)('passes "$name" ($style)', async (entry) => {
+      const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? 13);
+      expect(result.status, describe(result)).toBe('pass');
+      await expectNothingLeft(result);
+    });
+  });
+}

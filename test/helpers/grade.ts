@@ -1,0 +1,71 @@
+// Grading helpers for the course's own tests: grade the solutions, the stubs, or a
+// catalogue program laid over the solution, and prove nothing of the run is left.
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { findLesson, type Lesson } from '../../lessons/course.ts';
+import { gradeLesson, type LessonResult } from '../../grader/grade.ts';
+import { exercisesRoot, repoRoot, solutionsRoot } from '../../grader/paths.ts';
+import { pollUntil } from '../../grader/run/deadline.ts';
+import { hasProc, kernelSockets, processesWithEnv } from '../../grader/run/proc.ts';
+import { RUN_ID_VARIABLE } from '../../grader/run/program.ts';
+
+export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
+const workRoot = path.join(repoRoot, 'test', '.work');
+
+export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<LessonResult> {
+  return gradeLesson({ lesson: findLesson(lessonName), root, seed });
+}
+
+export const gradeSolution = (lesson: string, seed = 1) => gradeRoot(lesson, solutionsRoot, seed);
+export const gradeStub = (lesson: string, seed = 1) => gradeRoot(lesson, exercisesRoot, seed);
+
+/**
+ * Grades the files of `programDir` in place of the solution's (a catalogue entry changes
+ * only the file it is about). The copy lives inside the repository, so it runs as ESM
+ * exactly like a learner's exercises/.
+ */
+export async function gradeVariant(lessonName: string, programDir: string, seed = 1): Promise<LessonResult> {
+  const lesson = findLesson(lessonName);
+  const root = fs.mkdtempSync(path.join(ensureDir(workRoot), `${lesson.slug}-`));
+  try {
+    const target = path.join(root, lesson.slug);
+    fs.cpSync(path.join(solutionsRoot, lesson.slug), target, { recursive: true });
+    fs.cpSync(programDir, target, { recursive: true });
+    return await gradeLesson({ lesson, root, seed });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function ensureDir(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The id of the first check that did not pass, or undefined when all passed. */
+export function firstFailure(result: LessonResult): string | undefined {
+  return result.checks.find((check) => check.status !== 'pass')?.id;
+}
+
+/** A readable account of a result for assertion messages. */
+export function describe(result: LessonResult): string {
+  return result.checks
+    .map((check) => `${check.status} ${check.id}${check.failure ? `: ${check.failure.summary}` : ''}${check.error ? `: ${check.error.split('\n')[0]}` : ''}`)
+    .join('\n');
+}
+
+/** No process of the run is alive and no port it used is still listening. */
+export async function expectNothingLeft(result: LessonResult): Promise<void> {
+  if (!hasProc) return;
+  const leftovers = () => result.resources.runIds.flatMap((id) => processesWithEnv(RUN_ID_VARIABLE, id));
+  const listening = () =>
+    kernelSockets().filter((socket) => result.resources.ports.includes(socket.port) && (socket.state === 'LISTEN' || socket.state === 'UNCONN'));
+  await pollUntil(() => (leftovers().length === 0 && listening().length === 0 ? true : undefined), 3000, 'the run to leave nothing behind').catch(() => {});
+  expect(leftovers(), 'processes left running').toEqual([]);
+  expect(listening().map((socket) => `${socket.protocol} ${socket.address}:${socket.port}`), 'ports left bound').toEqual([]);
+}
+
+export function lessonOf(name: string): Lesson {
+  return findLesson(name);
+}
