@@ -2,7 +2,7 @@
 // a result object. Deciding lives here; printing lives in report/.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lesson } from '../lessons/course.ts';
+import { lessonFiles, type Lesson } from '../lessons/course.ts';
 import { CheckFailure, type Check, type CheckContext, type FailureFacts } from './checks/check.ts';
 import { checksFor } from './checks/index.ts';
 import { UsageError } from './errors.ts';
@@ -71,8 +71,8 @@ export function lessonFolder(root: string, lesson: Lesson): string {
 
 /** The learner's files must exist before anything is started. */
 export function assertLessonFiles(root: string, lesson: Lesson): void {
-  for (const program of lesson.programs) {
-    const file = path.join(lessonFolder(root, lesson), program.file);
+  for (const name of lessonFiles(lesson)) {
+    const file = path.join(lessonFolder(root, lesson), name);
     if (!fs.existsSync(file)) {
       throw new UsageError(`missing file ${path.relative(process.cwd(), file) || file}: lesson ${lesson.number} needs it`);
     }

@@ -23,6 +23,8 @@ export interface Lesson {
   /** One sentence for tables and the site index. */
   readonly summary: string;
   readonly programs: readonly ProgramSpec[];
+  /** Modules the programs import (e.g. "framing.ts"), stubbed and solved like the programs. */
+  readonly modules?: readonly string[];
   /** Tiered hints for `npm run hint`: a nudge first, the near-answer last. */
   readonly hints: readonly string[];
 }
@@ -174,6 +176,11 @@ export const course: readonly Lesson[] = [
 ];
 
 export class UnknownLessonError extends Error {}
+
+/** Every file the learner edits for a lesson: its programs, then its modules. */
+export function lessonFiles(lesson: Lesson): string[] {
+  return [...lesson.programs.map((program) => program.file), ...(lesson.modules ?? [])];
+}
 
 /** Accepts "lesson-3", "3", "03" or the slug "03-framing". */
 export function findLesson(name: string): Lesson {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { course, findLesson } from '../lessons/course.ts';
+import { course, findLesson, lessonFiles } from '../lessons/course.ts';
 import { lessonChecks } from '../grader/checks/index.ts';
 import { exercisesRoot, lessonsRoot, solutionsRoot } from '../grader/paths.ts';
 
@@ -31,7 +31,7 @@ describe('the course file', () => {
 
   it('mirrors exercises/ and solutions/ path for path, holding exactly the programs it names', () => {
     expect(filesUnder(exercisesRoot)).toEqual(filesUnder(solutionsRoot));
-    const named = course.flatMap((lesson) => lesson.programs.map((program) => path.join(lesson.slug, program.file))).sort();
+    const named = course.flatMap((lesson) => lessonFiles(lesson).map((file) => path.join(lesson.slug, file))).sort();
     expect(filesUnder(exercisesRoot)).toEqual(named);
   });
 

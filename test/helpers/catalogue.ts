@@ -29,6 +29,8 @@ export interface RightProgram {
 }
 
 export interface Catalogue {
+  /** The first check the untouched stub must fail. */
+  readonly stubFailsAt: string;
   readonly wrong: readonly WrongProgram[];
   readonly right: readonly RightProgram[];
 }
