@@ -2,6 +2,8 @@
 // exit code. Only cli.ts calls process.exit.
 import { UnknownLessonError } from '../lessons/course.ts';
 import { gradeCommand } from './commands/grade.ts';
+import { lessonCommand } from './commands/lesson.ts';
+import { siteCommand } from './commands/site.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { writeLines, type Io } from './io.ts';
 
@@ -9,6 +11,8 @@ type Command = (argv: readonly string[], io: Io) => Promise<number> | number;
 
 const commands: Readonly<Record<string, Command>> = {
   grade: gradeCommand,
+  lesson: lessonCommand,
+  site: siteCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
