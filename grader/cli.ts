@@ -3,9 +3,11 @@ import { processIo } from './io.ts';
 import { main } from './main.ts';
 import { stopAllPrograms } from './run/program.ts';
 
-// Ctrl-C: stop every learner process before leaving, so no port stays bound.
-process.once('SIGINT', () => {
-  void stopAllPrograms().finally(() => process.exit(EXIT.interrupted));
-});
+// Ctrl-C, or a class run's time limit: stop every learner process before leaving, so no port stays bound.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAllPrograms().finally(() => process.exit(EXIT.interrupted));
+  });
+}
 
 process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,7 +1,14 @@
 // Dispatches a command and turns every expected error into a one-line message and an
 // exit code. Only cli.ts calls process.exit.
 import { UnknownLessonError } from '../lessons/course.ts';
+import { classCommand } from './commands/class.ts';
+import { compareCommand } from './commands/compare.ts';
 import { gradeCommand } from './commands/grade.ts';
+import { hintCommand } from './commands/hint.ts';
+import { resetCommand } from './commands/reset.ts';
+import { stressCommand } from './commands/stress.ts';
+import { watchCommand } from './commands/watch.ts';
+import { workflowCommand } from './commands/workflow.ts';
 import { lessonCommand } from './commands/lesson.ts';
 import { siteCommand } from './commands/site.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -11,6 +18,13 @@ type Command = (argv: readonly string[], io: Io) => Promise<number> | number;
 
 const commands: Readonly<Record<string, Command>> = {
   grade: gradeCommand,
+  class: classCommand,
+  hint: hintCommand,
+  compare: compareCommand,
+  reset: resetCommand,
+  stress: stressCommand,
+  watch: watchCommand,
+  workflow: workflowCommand,
   lesson: lessonCommand,
   site: siteCommand,
 };

@@ -18,7 +18,7 @@ export function resolveSource(options: { solution?: boolean; dir?: string }, cwd
   if (options.dir !== undefined) {
     const root = path.resolve(cwd, options.dir);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--dir ${options.dir}: no such folder`);
-    return { root, args: ['--dir', JSON.stringify(root)], isLearnerCopy: false };
+    return { root, args: ['--dir', root], isLearnerCopy: false };
   }
   return { root: exercisesRoot, args: [], isLearnerCopy: true };
 }

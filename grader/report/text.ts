@@ -13,7 +13,8 @@ export interface Repro {
 }
 
 export function reproCommand({ lesson, seed, source }: Repro): string {
-  return `npm run grade lesson-${lesson.number} -- ${[...source, '--seed', String(seed)].join(' ')}`;
+  const args = [...source, '--seed', String(seed)].map((arg) => (/^[\w./:=@-]+$/.test(arg) ? arg : JSON.stringify(arg)));
+  return `npm run grade lesson-${lesson.number} -- ${args.join(' ')}`;
 }
 
 export function lessonHeader(lesson: Lesson, dir: string, paint: Paint): string {

@@ -1,17 +1,16 @@
 // Grading helpers for the course's own tests: grade the solutions, the stubs, or a
 // catalogue program laid over the solution, and prove nothing of the run is left.
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/course.ts';
 import { gradeLesson, type LessonResult } from '../../grader/grade.ts';
 import { exercisesRoot, repoRoot, solutionsRoot } from '../../grader/paths.ts';
+import { gradeVariant as gradeVariantOf } from '../../grader/variant.ts';
 import { pollUntil } from '../../grader/run/deadline.ts';
 import { hasProc, kernelSockets, processesWithEnv } from '../../grader/run/proc.ts';
 import { RUN_ID_VARIABLE } from '../../grader/run/program.ts';
 
 export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
-const workRoot = path.join(repoRoot, 'test', '.work');
 
 export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<LessonResult> {
   return gradeLesson({ lesson: findLesson(lessonName), root, seed });
@@ -20,27 +19,9 @@ export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<L
 export const gradeSolution = (lesson: string, seed = 1) => gradeRoot(lesson, solutionsRoot, seed);
 export const gradeStub = (lesson: string, seed = 1) => gradeRoot(lesson, exercisesRoot, seed);
 
-/**
- * Grades the files of `programDir` in place of the solution's (a catalogue entry changes
- * only the file it is about). The copy lives inside the repository, so it runs as ESM
- * exactly like a learner's exercises/.
- */
-export async function gradeVariant(lessonName: string, programDir: string, seed = 1): Promise<LessonResult> {
-  const lesson = findLesson(lessonName);
-  const root = fs.mkdtempSync(path.join(ensureDir(workRoot), `${lesson.slug}-`));
-  try {
-    const target = path.join(root, lesson.slug);
-    fs.cpSync(path.join(solutionsRoot, lesson.slug), target, { recursive: true });
-    fs.cpSync(programDir, target, { recursive: true });
-    return await gradeLesson({ lesson, root, seed });
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
-
-function ensureDir(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
+/** Grades the files of `programDir` in place of the solution's (a catalogue entry changes only its file). */
+export function gradeVariant(lessonName: string, programDir: string, seed = 1): Promise<LessonResult> {
+  return gradeVariantOf(findLesson(lessonName), programDir, seed);
 }
 
 /** The id of the first check that did not pass, or undefined when all passed. */

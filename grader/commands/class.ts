@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { course, findLesson, type Lesson } from '../../lessons/course.ts';
+import { buildReport, summaryLines, toCsv, type ClassRow } from '../class/report.ts';
+import { gradeStudentLesson } from '../class/run.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { writeLines, type Io } from '../io.ts';
+import { randomSeed } from '../net/random.ts';
+import { parseSeed } from '../source.ts';
+
+export const classUsage = `Usage: npm run grade:class -- DIR [--lessons 1,2,3] [--jobs N] [--out DIR] [--seed N] [--timeout SECONDS]
+
+  DIR        a folder with one sub-folder per student, each laid out like exercises/
+  --lessons  which lessons to grade (default: all)
+  --jobs     gradings at once (default: the number of cores)
+  --out      where class-report.csv and class-report.json go (default: ./reports)
+  --seed     the seed every student gets (default: random, printed)
+  --timeout  the most one student's lesson may take, in seconds (default 180)`;
+
+function parseLessons(raw: string | undefined): Lesson[] {
+  if (!raw) return [...course];
+  return raw.split(',').map((name) => findLesson(name));
+}
+
+function parsePositive(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${name} ${raw}: expected a whole number of at least 1`);
+  return Number(raw);
+}
+
+function progressBar(done: number, total: number, label: string, width = 24): string {
+  const filled = Math.round((done / total) * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`.padEnd(80);
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** `npm run grade:class -- DIR`: every student × lesson, in parallel, into CSV and JSON. */
+export async function classCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      lessons: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeLines(io.stdout, [classUsage]);
+    return EXIT.pass;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one folder of student copies: npm run grade:class -- DIR');
+  const classDir = path.resolve(io.cwd, positionals[0]!);
+  if (!fs.existsSync(classDir) || !fs.statSync(classDir).isDirectory()) throw new UsageError(`${positionals[0]}: no such folder`);
+  const lessons = parseLessons(values.lessons);
+  const jobs = parsePositive(values.jobs, 'jobs', os.availableParallelism());
+  const timeoutMs = parsePositive(values.timeout, 'timeout', 180) * 1000;
+  const seed = parseSeed(values.seed) ?? randomSeed();
+  const outDir = path.resolve(io.cwd, values.out ?? 'reports');
+  const students = fs
+    .readdirSync(classDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  if (students.length === 0) throw new UsageError(`${positionals[0]}: no student folders in it`);
+
+  const work = students.flatMap((student) => lessons.map((lesson) => ({ student, lesson })));
+  writeLines(io.stderr, [`Grading ${students.length} students × ${lessons.length} lessons (${work.length} gradings, ${jobs} at once, seed ${seed})`]);
+  let done = 0;
+  const rows: ClassRow[] = await pool(work, jobs, async ({ student, lesson }) => {
+    const row = await gradeStudentLesson({ studentDir: path.join(classDir, student), student, lesson, seed, timeoutMs });
+    done++;
+    const label = `${student} lesson-${lesson.number}: ${row.status}`;
+    io.stderr.write(io.stderr.isTTY ? progressBar(done, work.length, label) : `${label}\n`);
+    return row;
+  });
+  if (io.stderr.isTTY) io.stderr.write('\n');
+
+  const report = buildReport(students, rows);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'class-report.csv'), toCsv(rows));
+  fs.writeFileSync(path.join(outDir, 'class-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeLines(io.stdout, [...summaryLines(report), '', `Reports: ${path.relative(io.cwd, outDir) || '.'}/class-report.csv and class-report.json`]);
+  return EXIT.pass;
+}

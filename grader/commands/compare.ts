@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findLesson, lessonFiles } from '../../lessons/course.ts';
+import { diffLines, formatDiff } from '../diff.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { writeLines, type Io } from '../io.ts';
+import { colorEnabled, painter, type Paint } from '../report/paint.ts';
+import { readProgress } from '../progress.ts';
+import { resolveSource } from '../source.ts';
+import { solutionsRoot } from '../paths.ts';
+
+function paintDiffLine(line: string, paint: Paint): string {
+  if (line.startsWith('+')) return paint('green', line);
+  if (line.startsWith('-')) return paint('red', line);
+  if (line.startsWith('@@')) return paint('cyan', line);
+  return line;
+}
+
+/** `npm run compare lesson-3`: the learner's files beside the reference, once the lesson passes. */
+export async function compareCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { force: { type: 'boolean' }, dir: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run compare lesson-3 [-- --force] [--dir PATH]');
+  const lesson = findLesson(positionals[0]!);
+  const source = resolveSource({ dir: values.dir }, io.cwd);
+  const passed = readProgress().lessons[lesson.slug]?.status === 'pass';
+  if (source.isLearnerCopy && !passed && !values.force) {
+    writeLines(io.stderr, [
+      `compare: lesson ${lesson.number} has not passed yet, so the reference stays hidden.`,
+      `Pass it first (npm run grade lesson-${lesson.number}), or look anyway: npm run compare lesson-${lesson.number} -- --force`,
+    ]);
+    return EXIT.fail;
+  }
+  const paint = painter(colorEnabled(io.stdout, io.env));
+  const lines: string[] = [];
+  for (const file of lessonFiles(lesson)) {
+    const mine = path.join(source.root, lesson.slug, file);
+    const reference = path.join(solutionsRoot, lesson.slug, file);
+    if (!fs.existsSync(mine)) throw new UsageError(`missing file ${path.relative(io.cwd, mine)}`);
+    const diff = formatDiff(diffLines(fs.readFileSync(mine, 'utf8'), fs.readFileSync(reference, 'utf8')));
+    lines.push(paint('bold', `--- yours:     ${path.relative(io.cwd, mine)}`), paint('bold', `+++ reference: ${path.relative(io.cwd, reference)}`));
+    lines.push(...(diff.length ? diff.map((line) => paintDiffLine(line, paint)) : ['(identical)']), '');
+  }
+  writeLines(io.stdout, lines);
+  return EXIT.pass;
+}

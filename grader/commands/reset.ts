@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { findLesson, lessonFiles } from '../../lessons/course.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { writeLines, type Io } from '../io.ts';
+import { exercisesRoot, repoRoot } from '../paths.ts';
+
+/** The course's own version of a stub, from git: the given ref, else the upstream branch, else HEAD. */
+async function pristineStub(relativePath: string, ref: string | undefined): Promise<string> {
+  const refs = ref ? [ref] : ['origin/HEAD', 'origin/main', 'HEAD'];
+  for (const candidate of refs) {
+    const shown = await execa('git', ['show', `${candidate}:${relativePath}`], { cwd: repoRoot, reject: false, stripFinalNewline: false });
+    if (shown.exitCode === 0) return shown.stdout;
+  }
+  throw new UsageError(`cannot find the original ${relativePath} in git (tried ${refs.join(', ')}); pass --from REF`);
+}
+
+export function backupPath(slug: string, file: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return path.join(repoRoot, '.backups', slug, `${stamp}-${file}`);
+}
+
+/** `npm run reset lesson-3`: restores the stubs, after saving the learner's files to a backup it names. */
+export async function resetCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { from: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run reset lesson-3 [-- --from REF]');
+  const lesson = findLesson(positionals[0]!);
+  const now = new Date();
+  const lines: string[] = [];
+  for (const file of lessonFiles(lesson)) {
+    const target = path.join(exercisesRoot, lesson.slug, file);
+    const stub = await pristineStub(path.relative(repoRoot, target).split(path.sep).join('/'), values.from);
+    const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+    if (current === stub) {
+      lines.push(`${path.relative(io.cwd, target)}: already the original stub`);
+      continue;
+    }
+    if (current !== undefined) {
+      const backup = backupPath(lesson.slug, file, now);
+      fs.mkdirSync(path.dirname(backup), { recursive: true });
+      fs.copyFileSync(target, backup);
+      lines.push(`${path.relative(io.cwd, target)}: your version is saved as ${path.relative(io.cwd, backup)}`);
+    }
+    fs.writeFileSync(target, stub);
+    lines.push(`${path.relative(io.cwd, target)}: restored the original stub`);
+  }
+  writeLines(io.stdout, lines);
+  return EXIT.pass;
+}

@@ -1,0 +1,28 @@
+// Lesson 3: the framing server.
+// Answer every frame with one frame holding the same bytes reversed, for any number of
+// clients. Run it: npx tsx exercises/03-framing/server.ts
+import net from 'node:net';
+import { encodeFrame, FrameDecoder } from './framing.ts';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 65432);
+
+const server = net.createServer((socket) => {
+  // Filled in: one decoder per connection, because each client's stream is cut differently.
+  const decoder = new FrameDecoder();
+
+  socket.on('data', (chunk: Buffer) => {
+    // Filled in: a chunk may hold part of a frame, one frame, or several; answer each whole one.
+    for (const payload of decoder.push(chunk)) {
+      // Buffer.from copies, so reversing does not touch the decoder's memory.
+      socket.write(encodeFrame(Buffer.from(payload).reverse()));
+    }
+  });
+
+  // Filled in: the client sent FIN; end() sends our FIN after every queued reply.
+  socket.on('end', () => socket.end());
+
+  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`connection error: ${err.code ?? err.message}`));
+});
+
+server.listen(PORT, HOST, () => console.log(`listening on ${HOST}:${PORT}`));
