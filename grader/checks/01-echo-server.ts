@@ -3,14 +3,17 @@
 import { createHash } from 'node:crypto';
 import { escapeBytes, firstDifference } from '../net/escape.ts';
 import type { TcpPeer } from '../net/tcp-peer.ts';
+import { pollUntil, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
 import { fail, type LessonChecks } from './check.ts';
 import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
-import { startServerAndConnect } from './shared/listening.ts';
+import { boundSockets, hostPort, startServerAndConnect } from './shared/listening.ts';
 
 const FILE = 'server.ts';
 const BINARY_BYTES = 64 * 1024;
-const TAIL_BYTES = 4 * 1024 * 1024;
+// Well above what the kernel buffers for one loopback connection (about 4 MB measured with
+// Linux defaults), so a server that drops its queue on "end" visibly loses bytes.
+const TAIL_BYTES = 16 * 1024 * 1024;
 
 /** Every byte value, 256 times over, in a seeded order. */
 function allByteValues(seedOrder: (n: number) => number): Buffer {
@@ -67,9 +70,13 @@ export const echoServerChecks: LessonChecks = () => {
         const deadline = Date.now() + context.ms(3000);
         while (!printed() && Date.now() < deadline && server.running) await new Promise((r) => setTimeout(r, 20));
         if (!printed()) {
+          const ownAddress = `${client.socket.remoteAddress}:${client.socket.remotePort}`;
           fail(`${FILE} did not print the line "${expected}"`, {
             expected,
             actual: server.stdout.text.trim() ? JSON.stringify(server.stdout.text.trim()) : '(nothing on stdout)',
+            hint: server.stdout.text.includes(ownAddress)
+              ? `${ownAddress} is the server's own address (localAddress, or HOST:PORT). The client is on the other end: socket.remoteAddress and socket.remotePort.`
+              : undefined,
           });
         }
       },
@@ -85,6 +92,8 @@ export const echoServerChecks: LessonChecks = () => {
         for (let at = 0; at < sent.length; ) {
           const size = random.int(1, 8192);
           await client.send(sent.subarray(at, at + size));
+          // The rest waits for the first piece's echo, so the server cannot get all of it in its first read.
+          if (at === 0) await client.untilBytes(size, context.ms(2000), `the echo of the first ${size} bytes`).catch(() => undefined);
           at += size;
         }
         await client
@@ -107,9 +116,12 @@ export const echoServerChecks: LessonChecks = () => {
         // send queue: a server that destroys the socket on "end" then loses them.
         const tail = context.random('echo-tail').bytes(TAIL_BYTES);
         client.socket.pause();
-        await client.send(tail);
+        const sending = client.send(tail);
         client.end();
-        await new Promise((resolve) => setTimeout(resolve, context.ms(300)));
+        // A server that ignores backpressure reads it all at once; one that respects it stops
+        // reading until the grader reads, so the send completing is waited for only so long.
+        await Promise.race([sending, sleep(context.ms(1000))]);
+        await sleep(context.ms(300));
         client.socket.resume();
         await client
           .untilEndOrClose(context.ms(10_000), `${FILE} to echo ${TAIL_BYTES} bytes and close after the client's FIN`)
@@ -145,6 +157,17 @@ export const echoServerChecks: LessonChecks = () => {
       async run(context) {
         const exit = await expectExit(server, context.ms(3000), 'its only client closed the connection');
         expectCleanExit(server, exit);
+        // tsx's esbuild helper ends shortly after node does; a detached child does not.
+        const gone = await pollUntil(() => (server.leftovers().length === 0 ? true : undefined), context.ms(5000), 'the server\'s processes to end').catch(() => false);
+        const left = gone ? [] : server.leftovers();
+        if (left.length > 0) {
+          const holding = boundSockets(server, 'tcp').map((socket) => `${hostPort(socket.address, socket.port)} ${socket.state}`);
+          fail(`${FILE} exited, but left ${left.length === 1 ? 'a process' : `${left.length} processes`} of its own running (pid ${left.join(', ')})${holding.length ? ` holding ${holding.join(', ')}` : ''}`, {
+            expected: 'nothing of the server left once it exits',
+            actual: `pid ${left.join(', ')} still running`,
+            hint: 'A child process started with detached: true outlives the server (and keeps any socket it was given). The echo server needs no child process.',
+          });
+        }
       },
     },
     {

@@ -3,7 +3,7 @@
 import { escapeText } from '../net/escape.ts';
 import { GraderServer } from '../net/tcp-server.ts';
 import type { TcpPeer } from '../net/tcp-peer.ts';
-import { sleep } from '../run/deadline.ts';
+import { pollUntil, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
 import { fail, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
@@ -11,8 +11,14 @@ import { hostPort } from './shared/listening.ts';
 
 const FILE = 'client.ts';
 
+/** How far the slow echo got, so a check can tell "still echoing" from "waiting on the client". */
+interface EchoProgress {
+  echoed: number;
+  lastSentAt: number;
+}
+
 /** Echoes each byte as its own write, with a pause, and closes once the client has ended and all is echoed. */
-async function echoSlowly(peer: TcpPeer, pauseMs: () => number): Promise<void> {
+async function echoSlowly(peer: TcpPeer, pauseMs: () => number, progress: EchoProgress): Promise<void> {
   let echoed = 0;
   for (;;) {
     await peer.until(() => peer.receivedBytes > echoed || peer.gotEnd || peer.closed, 60_000, 'more bytes from the client');
@@ -20,6 +26,8 @@ async function echoSlowly(peer: TcpPeer, pauseMs: () => number): Promise<void> {
     while (echoed < data.length && !peer.socket.destroyed) {
       await peer.send(data.subarray(echoed, echoed + 1));
       echoed++;
+      progress.echoed = echoed;
+      progress.lastSentAt = Date.now();
       await sleep(pauseMs());
     }
     if (peer.closed || peer.socket.destroyed) return;
@@ -35,6 +43,7 @@ export const echoClientChecks: LessonChecks = () => {
   let peer: TcpPeer | undefined;
   let message: string;
   let echoDone: Promise<void>;
+  const progress: EchoProgress = { echoed: 0, lastSentAt: 0 };
 
   async function startClientAgainstSlowEcho(context: CheckContext): Promise<void> {
     const random = context.random('message');
@@ -44,11 +53,12 @@ export const echoClientChecks: LessonChecks = () => {
     echoDone = new Promise((resolve) => (resolveEcho = resolve));
     const pauses = context.random('pauses');
     const server = await GraderServer.listen(context.host, port, context.transcript, (accepted) => {
-      void echoSlowly(accepted, () => pauses.int(2, 12)).catch(() => {}).finally(resolveEcho);
+      void echoSlowly(accepted, () => pauses.int(2, 12), progress).catch(() => {}).finally(resolveEcho);
     });
     context.onCleanup(() => server.close());
     client = context.start(FILE, { port, args: [message] });
-    peer = await server.accepted(1, context.ms(8000));
+    // Stop waiting as soon as the client exits: it will not connect any more.
+    peer = await Promise.race([server.accepted(1, context.ms(8000)), client.exited.then(() => server.accepted(1, 0))]);
     if (!peer) {
       const exit = client.exit;
       fail(`${FILE} never connected to ${hostPort(context.host, port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
@@ -84,8 +94,13 @@ export const echoClientChecks: LessonChecks = () => {
       title: 'prints "Received: MESSAGE" with the whole echo, though it arrives 1 byte at a time',
       hint: 'The echo arrives in many "data" events. Collect them all and print once, when the server closes the connection ("end").',
       async run(context) {
-        await Promise.race([client.exited, sleep(context.ms(15_000))]);
         const expected = `Received: ${message}\n`;
+        // Done when the client exits, or has printed the whole echo after the server closed.
+        const messageBytes = Buffer.byteLength(message);
+        // A client that got the whole echo but still has not sent FIN after 3 s waits for a close that never comes.
+        const stuck = () => !peer!.gotEnd && progress.echoed >= messageBytes && Date.now() - progress.lastSentAt > context.ms(3000);
+        const settled = () => !client.running || (client.stdout.text === expected && peer!.closed) || stuck() || undefined;
+        await pollUntil(settled, context.ms(15_000), `${FILE} to print the echo`).catch(() => {});
         const printed = client.stdout.text;
         if (printed === expected) return;
         if (client.running && !peer!.gotEnd) {
@@ -129,12 +144,21 @@ export const echoClientChecks: LessonChecks = () => {
         const crash = crashReport(refused.stderr.text);
         const lines = stderr.split('\n').filter((line) => line.trim());
         if (exit.code === 0) {
-          fail(`${FILE} exited with code 0 although it could not connect`, { expected: 'a non-zero exit code', actual: 'exit code 0' });
+          fail(`${FILE} exited with code 0 although it could not connect`, {
+            expected: 'a non-zero exit code',
+            actual: 'exit code 0',
+            hint: 'Printing the error is not enough: a script running your client sees success. Set process.exitCode = 1 in the "error" handler.',
+          });
         }
         if (crash) {
-          fail(`${FILE} crashed with an uncaught error instead of reporting it: ${crash.trim()}`, {
+          // Node's own report of an uncaught error names the event; a program that prints the Error itself does not.
+          const uncaught = /Unhandled 'error' event|^\s*throw /m.test(stderr);
+          fail(`${FILE} ${uncaught ? 'crashed with an uncaught error instead of reporting it' : 'printed a stack trace instead of one line'}: ${crash.trim()}`, {
             expected: 'one line such as "cannot connect to 127.0.0.1:4000: ECONNREFUSED"',
             actual: `${lines.length} lines of stack trace`,
+            hint: uncaught
+              ? 'Without an "error" listener, Node throws the error: the stack trace and exit code 1 come from Node. Add socket.on("error", …) and print err.code in one line.'
+              : 'console.error(err) prints the whole Error with its stack. Print one line built from err.code and HOST:PORT: console.error(`cannot connect to ${HOST}:${PORT}: ${err.code}`).',
           });
         }
         if (lines.length !== 1 || !/ECONNREFUSED|refused/i.test(stderr)) {

@@ -56,9 +56,12 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
     lesson,
     root: source.root,
     seed,
+    // On a terminal the running check shows until its result replaces it.
+    onCheckStart: !values.json && io.stdout.isTTY ? (check) => io.stdout.write(paint('dim', `  … ${check.title}`)) : undefined,
     onCheckDone: values.json
       ? undefined
       : (check) => {
+          if (io.stdout.isTTY && check.status !== 'skip') io.stdout.write('\r\x1b[K');
           writeLines(io.stdout, [checkLine(check, paint)]);
           if (check.status === 'fail' || check.status === 'error') writeLines(io.stdout, ['', ...failureBlock(check, repro, paint), '']);
         },

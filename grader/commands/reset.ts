@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { findLesson, lessonFiles } from '../../lessons/course.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
-import { exercisesRoot, repoRoot } from '../paths.ts';
+import { repoRoot } from '../paths.ts';
+import { resolveSource } from '../source.ts';
 
 /** The course's own version of a stub, from git: the given ref, else the upstream branch, else HEAD. */
 async function pristineStub(relativePath: string, ref: string | undefined): Promise<string> {
@@ -17,9 +18,10 @@ async function pristineStub(relativePath: string, ref: string | undefined): Prom
   throw new UsageError(`cannot find the original ${relativePath} in git (tried ${refs.join(', ')}); pass --from REF`);
 }
 
-export function backupPath(slug: string, file: string, now = new Date()): string {
+/** Backups sit beside the graded folder: exercises/ → .backups/ at the repository root. */
+export function backupPath(root: string, slug: string, file: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return path.join(repoRoot, '.backups', slug, `${stamp}-${file}`);
+  return path.join(path.dirname(root), '.backups', slug, `${stamp}-${file}`);
 }
 
 /** `npm run reset lesson-3`: restores the stubs, after saving the learner's files to a backup it names. */
@@ -27,22 +29,23 @@ export async function resetCommand(argv: readonly string[], io: Io): Promise<num
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { from: { type: 'string' } },
+    options: { from: { type: 'string' }, dir: { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run reset lesson-3 [-- --from REF]');
+  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run reset lesson-3 [-- --from REF] [--dir PATH]');
   const lesson = findLesson(positionals[0]!);
+  const { root } = resolveSource({ dir: values.dir }, io.cwd);
   const now = new Date();
   const lines: string[] = [];
   for (const file of lessonFiles(lesson)) {
-    const target = path.join(exercisesRoot, lesson.slug, file);
-    const stub = await pristineStub(path.relative(repoRoot, target).split(path.sep).join('/'), values.from);
+    const target = path.join(root, lesson.slug, file);
+    const stub = await pristineStub(`exercises/${lesson.slug}/${file}`, values.from);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
     if (current === stub) {
       lines.push(`${path.relative(io.cwd, target)}: already the original stub`);
       continue;
     }
     if (current !== undefined) {
-      const backup = backupPath(lesson.slug, file, now);
+      const backup = backupPath(root, lesson.slug, file, now);
       fs.mkdirSync(path.dirname(backup), { recursive: true });
       fs.copyFileSync(target, backup);
       lines.push(`${path.relative(io.cwd, target)}: your version is saved as ${path.relative(io.cwd, backup)}`);

@@ -39,12 +39,21 @@ function indent(lines: readonly string[], prefix = '      '): string[] {
   return lines.map((line) => `${prefix}${line}`);
 }
 
+/** The end of a program's output, each line cut short: enough to see what happened. */
+function lastLines(text: string, count = 15, width = 200): string[] {
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-count)
+    .map((line) => (line.length > width ? `${line.slice(0, width)}… (+${line.length - width} characters)` : line));
+}
+
 function outputBlock(result: CheckResult): string[] {
   const lines: string[] = [];
   for (const output of result.outputs) {
     lines.push(`${output.label} (${output.ending})${output.truncated ? ', output cut at the cap' : ''}:`);
-    const stdout = output.stdout.trimEnd().split('\n').slice(-15);
-    const stderr = output.stderr.trimEnd().split('\n').slice(-15);
+    const stdout = lastLines(output.stdout);
+    const stderr = lastLines(output.stderr);
     if (output.stdout.trim()) lines.push(...stdout.map((line) => `  stdout | ${line}`));
     if (output.stderr.trim()) lines.push(...stderr.map((line) => `  stderr | ${line}`));
     if (!output.stdout.trim() && !output.stderr.trim()) lines.push('  (printed nothing)');

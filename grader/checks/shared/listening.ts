@@ -1,5 +1,6 @@
 // Starting a learner's server and connecting to it, with a diagnosis when it listens
 // somewhere else than HOST:PORT (a hard-coded port, 0.0.0.0, "localhost").
+import { DeadlineError, pollUntil } from '../../run/deadline.ts';
 import { hasProc, socketsOf, type KernelSocket } from '../../run/proc.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
@@ -19,14 +20,24 @@ export function boundSockets(program: RunningProgram, kind: 'tcp' | 'udp'): Kern
   );
 }
 
+/** Linux: the program's listening TCP sockets, as soon as it has one (empty once it exits, after `ms`, or elsewhere). */
+async function firstListeningSockets(program: RunningProgram, ms: number): Promise<KernelSocket[]> {
+  if (!hasProc) return [];
+  const probe = () => {
+    const sockets = boundSockets(program, 'tcp');
+    return sockets.length > 0 || !program.running ? sockets : undefined;
+  };
+  return pollUntil(probe, ms, `${program.label} to listen`).catch(() => []);
+}
+
 /** Fails with a precise message when the program listens, but not on HOST:PORT alone. */
 export function assertBoundExactly(
   context: CheckContext,
   program: RunningProgram,
   port: number,
   kind: 'tcp' | 'udp',
+  sockets: readonly KernelSocket[] = boundSockets(program, kind),
 ): void {
-  const sockets = boundSockets(program, kind);
   const wildcard = sockets.find((socket) => WILDCARDS.has(socket.address));
   if (wildcard) {
     fail(`${program.label} is bound to ${hostPort(wildcard.address, wildcard.port)}: every address of the machine, not only HOST`, {
@@ -63,14 +74,23 @@ export async function startServerAndConnect(
 ): Promise<{ program: RunningProgram; port: number; peer: TcpPeer }> {
   const port = options.port ?? (await context.freePort());
   const program = context.start(file, { ...options, port });
+  const started = Date.now();
+  const waitMs = context.ms(8000);
+  // A one-client server closes its listening socket the moment it accepts, so what it
+  // bound must be read before the grader connects: afterwards only the connection is left.
+  const listening = await firstListeningSockets(program, waitMs);
+  assertBoundExactly(context, program, port, 'tcp', listening.filter((socket) => socket.port === port));
   let peer: TcpPeer;
   try {
     // Once it has listened elsewhere for a while, waiting longer will not help.
     const listensElsewhereSince = Date.now() + context.ms(1500);
     const giveUp = () => Date.now() > listensElsewhereSince && boundSockets(program, 'tcp').some((socket) => socket.port !== port || socket.address !== context.host);
-    peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs: context.ms(8000), giveUp });
+    const deadlineMs = Math.max(context.ms(1000), waitMs - (Date.now() - started));
+    peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs, giveUp });
   } catch (error) {
-    diagnoseNotListening(context, program, port, 'tcp', error as Error);
+    // Report the whole wait, the /proc poll included.
+    const cause = error instanceof DeadlineError ? new DeadlineError(error.waitedFor, Date.now() - started) : (error as Error);
+    diagnoseNotListening(context, program, port, 'tcp', cause);
   }
   assertBoundExactly(context, program, port, 'tcp');
   return { program, port, peer };

@@ -1,0 +1,93 @@
+// Class grading, the stress command, the classroom workflow and the README's lesson table.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { course } from '../lessons/course.ts';
+import { mostFailedChecks, toCsv, type ClassRow } from '../grader/class/report.ts';
+import { classroomWorkflow } from '../grader/classroom/workflow.ts';
+import { main } from '../grader/main.ts';
+import { exercisesRoot, repoRoot, solutionsRoot } from '../grader/paths.ts';
+import { lessonTable } from '../grader/readme-table.ts';
+import { formatTally, tally } from '../grader/stress/tally.ts';
+import { recordingIo } from './helpers/io.ts';
+
+describe('grade:class', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'class-'));
+    const classDir = path.join(scratch, 'class');
+    fs.cpSync(path.join(solutionsRoot, '01-echo-server'), path.join(classDir, 'alice', '01-echo-server'), { recursive: true });
+    fs.cpSync(path.join(exercisesRoot, '01-echo-server'), path.join(classDir, 'bob', '01-echo-server'), { recursive: true });
+    // A hostile submission: ignores SIGTERM, floods stdout, never listens.
+    fs.mkdirSync(path.join(classDir, 'mallory', '01-echo-server'), { recursive: true });
+    fs.writeFileSync(
+      path.join(classDir, 'mallory', '01-echo-server', 'server.ts'),
+      "process.on('SIGTERM', () => {});\nconst line = 'x'.repeat(1 << 16);\nsetInterval(() => process.stdout.write(line), 1);\n",
+    );
+    fs.mkdirSync(path.join(classDir, 'nobody'));
+  });
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it('grades every student, survives a hostile one, and writes CSV and JSON reports', async () => {
+    const { io, stdout } = recordingIo({ cwd: scratch });
+    const code = await main(['class', 'class', '--lessons', '1', '--jobs', '2', '--out', 'out', '--seed', '9'], io);
+    expect(code).toBe(0);
+    const csv = fs.readFileSync(path.join(scratch, 'out', 'class-report.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed');
+    const status = Object.fromEntries(csv.slice(1).map((line) => [line.split(',')[0], line.split(',')[3]]));
+    expect(status).toEqual({ alice: 'pass', bob: 'fail', mallory: 'fail', nobody: 'missing' });
+    const report = JSON.parse(fs.readFileSync(path.join(scratch, 'out', 'class-report.json'), 'utf8'));
+    expect(report.version).toBe(1);
+    expect(report.rows.find((row: ClassRow) => row.student === 'alice').result.tests.length).toBeGreaterThan(0);
+    expect(stdout()).toContain('lesson-1: 1 of 4 pass, 1 missing');
+    expect(stdout()).toContain('2 × lesson-1: listens on HOST:PORT and accepts a client');
+  });
+});
+
+describe('class report', () => {
+  const row = (student: string, failedCheck?: string): ClassRow => ({
+    student, lesson: 3, slug: '03-framing', status: failedCheck ? 'fail' : 'pass', score: 0, maxScore: 5, failedCheck, seed: 1,
+    message: failedCheck ? 'said "hi", then\nleft' : undefined,
+  });
+
+  it('quotes CSV fields holding commas, quotes and newlines', () => {
+    expect(toCsv([row('a', 'x')])).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed\na,3,03-framing,fail,0,5,x,"said ""hi"", then\nleft",1\n');
+  });
+
+  it('orders the most failed checks first', () => {
+    const counts = mostFailedChecks([row('a', 'x'), row('b', 'y'), row('c', 'y'), row('d')]);
+    expect(counts.map((entry) => [entry.check, entry.students.length])).toEqual([['y', 2], ['x', 1]]);
+  });
+});
+
+describe('grade:stress', () => {
+  it('counts agreeing runs and names the seeds of those that differ', () => {
+    const result = tally([{ seed: 1, outcome: 'pass' }, { seed: 2, outcome: 'fail at x' }, { seed: 3, outcome: 'pass' }], 'pass');
+    expect(formatTally('lesson-1 solution', 'pass', result)).toBe('lesson-1 solution: 2/3 runs agreed (pass); differed: fail at x with seeds 2');
+  });
+
+  it('grades the solutions and the catalogue repeatedly with a core kept busy, all agreeing (short form)', async () => {
+    const { io, stdout } = recordingIo();
+    const code = await main(['stress', '1', '2', '--runs', '2', '--catalogue', '--busy', '--seed', '100'], io);
+    expect(stdout()).not.toContain('differed');
+    expect(code, stdout()).toBe(0);
+    expect(stdout()).toContain('lesson-1 solution: 2/2 runs agreed (pass)');
+  });
+});
+
+describe('generated documents', () => {
+  it('templates/classroom.yml is what grade:workflow prints', () => {
+    expect(fs.readFileSync(path.join(repoRoot, 'templates', 'classroom.yml'), 'utf8')).toBe(classroomWorkflow(course));
+  });
+
+  it("the README's lesson table is the course file's", () => {
+    expect(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8')).toContain(lessonTable(course));
+  });
+
+  it('the README lists every npm script', () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as object);
+    for (const script of scripts) expect(readme, script).toMatch(new RegExp(`npm (run )?${script.replace(':', ':')}\\b`));
+  });
+});
