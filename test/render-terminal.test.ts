@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { terminalLinkTarget } from '../grader/commands/lesson.ts';
+import { course } from '../lessons/course.ts';
+import { lessonCommand, terminalLinkTarget } from '../grader/commands/lesson.ts';
+import type { Io } from '../grader/io.ts';
+import { lessonsRoot, repoRoot } from '../grader/paths.ts';
 import { renderLessonForTerminal } from '../grader/render/terminal.ts';
 import type { Paint } from '../grader/report/paint.ts';
 import { painter } from '../grader/report/paint.ts';
@@ -108,5 +113,34 @@ describe('renderLessonForTerminal', () => {
 
   it('draws a thematic break across the width', () => {
     expect(render('---', 20)).toBe(`${'─'.repeat(20)}\n`);
+  });
+});
+
+describe('npm run lesson', () => {
+  const written = course.find((lesson) => fs.existsSync(path.join(lessonsRoot, `${lesson.slug}.md`)));
+
+  function capture(env: NodeJS.ProcessEnv, isTTY: boolean): { io: Io; out: () => string } {
+    let text = '';
+    const io: Io = { stdout: { write: (chunk: string) => (text += chunk), isTTY, columns: 60 }, stderr: { write: () => true }, env, cwd: repoRoot };
+    return { io, out: () => text };
+  }
+
+  it('ends a lesson with its exercise, grade command and hint command, without colour under NO_COLOR', async (context) => {
+    if (!written) return context.skip('no lesson text is written yet');
+    const { io, out } = capture({ NO_COLOR: '1' }, true);
+    expect(await lessonCommand([String(written.number)], io)).toBe(0);
+    expect(out()).not.toMatch(/\u001b\[/);
+    expect(out()).toContain(written.programs[0]!.start);
+    expect(out().trimEnd().split('\n').slice(-2)).toEqual([
+      `Check your work: \`npm run grade lesson-${written.number}\``,
+      `Stuck? One hint at a time: \`npm run hint lesson-${written.number}\``,
+    ]);
+  });
+
+  it('lists the lessons in order when no lesson is named', async () => {
+    const { io, out } = capture({}, false);
+    expect(await lessonCommand([], io)).toBe(0);
+    const numbers = [...out().matchAll(/^ +(\d+) {2}/gm)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(course.map((lesson) => lesson.number));
   });
 });

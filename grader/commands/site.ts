@@ -1,7 +1,82 @@
-import type { Io } from '../io.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { course } from '../../lessons/course.ts';
+import { EXIT } from '../errors.ts';
+import { writeLines, type Io } from '../io.ts';
+import { lessonsRoot, repoRoot } from '../paths.ts';
+import { buildSite, SiteError, type SiteSources } from '../site/build.ts';
 
-// Being written.
-export async function siteCommand(_argv: readonly string[], io: Io): Promise<number> {
-  io.stderr.write('not written yet\n');
-  return 3;
+export const siteUsage = `Usage: npm run site [-- --out DIR]
+
+Builds every lesson into a static site with pictures, in site/ unless --out says
+otherwise. Open DIR/index.html in a browser; it works straight from disk.`;
+
+/** `npm run site`: writes the built site; the building itself is buildSite's. */
+export async function siteCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    writeLines(io.stdout, [siteUsage]);
+    return EXIT.pass;
+  }
+  const out = values.out ? path.resolve(io.cwd, values.out) : path.join(repoRoot, 'site');
+  let files;
+  try {
+    files = buildSite(course, fileSources(lessonsRoot));
+  } catch (error) {
+    if (!(error instanceof SiteError)) throw error;
+    writeLines(io.stderr, [`site: ${error.message}`]);
+    return EXIT.fail;
+  }
+  const refusal = prepareOutput(out, new Set(files.keys()));
+  if (refusal) {
+    writeLines(io.stderr, [`site: ${refusal}`]);
+    return EXIT.usage;
+  }
+  fs.writeFileSync(path.join(out, MARKER), 'Built by npm run site; everything in this folder is replaced by the next build.\n');
+  for (const [file, content] of files) {
+    const target = path.join(out, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  const missing = course.filter((lesson) => !fs.existsSync(path.join(lessonsRoot, `${lesson.slug}.md`)));
+  writeLines(io.stdout, [
+    `Built ${files.size} files into ${path.relative(io.cwd, out) || '.'}: open ${path.relative(io.cwd, path.join(out, 'index.html'))} in a browser.`,
+  ]);
+  if (missing.length) writeLines(io.stderr, [`site: not written yet, shown as placeholders: ${missing.map((lesson) => `lessons/${lesson.slug}.md`).join(', ')}`]);
+  return EXIT.pass;
+}
+
+const MARKER = '.course-site';
+
+/**
+ * Makes `out` ready for the build. A folder that holds anything else than an earlier build is
+ * refused rather than overwritten (--out . must never wipe a checkout); in an earlier build,
+ * files the new one does not write (a renamed lesson's page) are removed.
+ */
+function prepareOutput(out: string, keep: ReadonlySet<string>): string | undefined {
+  if (!fs.existsSync(out)) {
+    fs.mkdirSync(out, { recursive: true });
+    return undefined;
+  }
+  if (!fs.statSync(out).isDirectory()) return `${out} exists and is not a folder`;
+  const entries = fs.readdirSync(out, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  if (entries.length === 0) return undefined;
+  if (!fs.existsSync(path.join(out, MARKER))) return `${out} is not empty and was not built by npm run site; choose another --out folder`;
+  for (const entry of entries) {
+    const relative = path.relative(out, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+    if (relative !== MARKER && !keep.has(relative)) fs.rmSync(path.join(out, relative));
+  }
+  return undefined;
+}
+
+export function fileSources(root: string): SiteSources {
+  const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file) : undefined);
+  return {
+    readLesson: (slug) => read(path.join(root, `${slug}.md`))?.toString('utf8'),
+    readAsset: (relativePath) => read(path.join(root, relativePath)),
+  };
 }

@@ -22,6 +22,7 @@ interface Context extends TerminalOptions {
 const MIN_WIDTH = 20;
 
 export function renderLessonForTerminal(markdown: string, options: TerminalOptions): string {
+  // Without colour, inline code keeps its backticks so it still stands out.
   const coloured = options.paint('bold', 'x') !== 'x';
   const context: Context = { ...options, width: Math.max(MIN_WIDTH, Math.floor(options.width)), coloured, depth: 0 };
   return `${renderBlocks(parseBlocks(markdown), context, false).join('\n')}\n`;
