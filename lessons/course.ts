@@ -92,11 +92,12 @@ export const course: readonly Lesson[] = [
         file: 'client.ts',
         role: 'client',
         start: 'printf "hello\\nworld\\n" | npx tsx exercises/03-framing/client.ts',
-        reads: `${HOST_PORT}; one message per line on stdin (UTF-8, without the newline)`,
+        reads: `${HOST_PORT}; one message per line on stdin (UTF-8, without the newline; an empty line is an empty message)`,
         prints:
           'sends each line as one frame, prints each reply frame as one line, in order, then closes and exits 0.',
       },
     ],
+    modules: ['framing.ts'],
     hints: [
       'One "data" event is whatever bytes happened to arrive: a piece of a frame, or several frames at once. Keep a buffer per connection and append every chunk to it.',
       'After each append, loop: while the buffer holds at least 4 bytes and at least 4 + length bytes, cut one whole frame off the front and handle it. Keep whatever is left over for the next chunk.',
@@ -122,7 +123,7 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/04-udp/client.ts 5',
         reads: `${HOST_PORT}; the number of messages as the first argument (default 5)`,
         prints:
-          'sends "msg 1" … "msg N", retransmitting each until its echo arrives (at most once per 100 ms, at most 20 tries); prints each echo once, in order, one per line; exits 0. If a message gets no answer after its tries it prints one line to stderr and exits 1.',
+          'sends "msg 1" … "msg N", retransmitting each until its echo arrives (a retry 100 ms to 1 s after the previous try, at most 20 tries); prints each echo once, in order, one per line; exits 0. If a message gets no answer after its tries it prints one line to stderr and exits 1.',
       },
     ],
     hints: [
@@ -143,13 +144,13 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/05-multiplexing/server.ts',
         reads: `${HOST_PORT}; any number of clients at once, each sending lines ending in "\\n"`,
         prints:
-          'answers every complete line with "N LINE\\n", N counting the lines of that connection from 1; stops reading from a client whose replies it cannot send yet; ends a connection after its replies once the client ends it; keeps running.',
+          'answers every complete line with "N LINE\\n", N counting the lines of that connection from 1 (an unfinished line waits in that connection\'s buffer); stops reading from a client whose replies it cannot send yet; ends a connection after its replies once the client ends it; keeps running.',
       },
     ],
     hints: [
       'Every connection needs its own state: a line counter and a buffer for a line that has not ended yet. Keep them in variables inside the connection callback, never in globals shared by all clients.',
       'A client that sends but never reads fills your output. socket.write() returns false when its buffer is full: stop reading from that socket until it has room again.',
-      'if (!socket.write(reply)) { socket.pause(); socket.once("drain", () => socket.resume()); } That is select()\'s "register for write readiness, unregister read" in Node.',
+      'if (!socket.write(reply) && !socket.isPaused()) { socket.pause(); socket.once("drain", () => socket.resume()); } That is select()\'s "register for write readiness, unregister read" in Node.',
     ],
   },
   {
@@ -164,7 +165,7 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/06-looking-at-sockets/portcheck.ts 22 65432',
         reads: 'HOST (default 127.0.0.1) from the environment; port numbers as arguments',
         prints:
-          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; exits 0 if every port is open, 1 if any is not, 2 with a one-line usage message for a bad argument.',
+          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; closes each connection as soon as it knows (never waits for data); exits 0 if every port is open, 1 if any is not. A bad argument (not a whole decimal number from 1 to 65535, or no argument at all) gets one usage line on stderr and exit code 2, before any port is checked.',
       },
     ],
     hints: [

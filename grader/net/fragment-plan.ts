@@ -49,7 +49,7 @@ interface RegionRule {
 }
 
 const RULES: Record<Exclude<Profile, 'bytes' | 'coalesce'>, RegionRule> = {
-  mixed: { regionBytes: 1 * KiB, weights: [20, 20, 35, 25], medium: [8, 4 * KiB], large: [16 * KiB, 256 * KiB] },
+  mixed: { regionBytes: 1 * KiB, weights: [20, 20, 35, 25], medium: [8, 4 * KiB], large: [4 * KiB, 32 * KiB] },
   bulk: { regionBytes: 64 * KiB, weights: [3, 5, 30, 62], medium: [KiB, 16 * KiB], large: [32 * KiB, 256 * KiB] },
 };
 

@@ -1,0 +1,78 @@
+// Connections for lesson 3's checks: through the fragmenting proxy or straight to the
+// learner's server, and the grader-played framing server for the client checks.
+import { FragmentingProxy, type Profile } from '../../net/fragmenting-proxy.ts';
+import { GraderServer } from '../../net/tcp-server.ts';
+import type { TcpPeer } from '../../net/tcp-peer.ts';
+import type { RunningProgram } from '../../run/program.ts';
+import { escapeText } from '../../net/escape.ts';
+import { fail, type CheckContext } from '../check.ts';
+import { hostPort } from '../shared/listening.ts';
+import { serveFrames, type FrameServerConnection } from './frame-server.ts';
+
+type Profiles = Profile | { readonly up: Profile; readonly down: Profile };
+
+/** A proxy on a fresh port in front of host:targetPort, closed when the lesson's grading ends. */
+export async function startProxy(context: CheckContext, targetPort: number, profile: Profiles, purpose: string): Promise<FragmentingProxy> {
+  const proxy = new FragmentingProxy({
+    host: context.host,
+    port: await context.freePort(),
+    targetHost: context.host,
+    targetPort,
+    seed: context.random(`proxy ${purpose}`).seed,
+    profile,
+    transcript: context.transcript,
+  });
+  context.onCleanup(() => proxy.close());
+  await proxy.listen();
+  return proxy;
+}
+
+/** A new grader connection to the learner's server through a fresh proxy. */
+export async function connectThroughProxy(
+  context: CheckContext,
+  server: RunningProgram,
+  serverPort: number,
+  name: string,
+  profile: Profiles,
+): Promise<{ proxy: FragmentingProxy; peer: TcpPeer }> {
+  const proxy = await startProxy(context, serverPort, profile, name);
+  const peer = await context.connect(proxy.port, { name, program: server, deadlineMs: context.ms(5000) });
+  return { proxy, peer };
+}
+
+export interface ClientRun {
+  readonly client: RunningProgram;
+  readonly proxy: FragmentingProxy;
+  readonly connection: FrameServerConnection;
+}
+
+/**
+ * Starts client.ts with `lines` on stdin, against the grader's framing server behind a
+ * proxy: what the client sends arrives in batches, what it gets back is cut up.
+ */
+export async function startClientAgainstFrameServer(
+  context: CheckContext,
+  file: string,
+  lines: readonly string[],
+  profile: Profiles,
+  outputCapBytes?: number,
+): Promise<ClientRun> {
+  const serverPort = await context.freePort();
+  let connection: FrameServerConnection | undefined;
+  const server = await GraderServer.listen(context.host, serverPort, context.transcript, (peer) => {
+    connection ??= serveFrames(peer);
+  });
+  context.onCleanup(() => server.close());
+  const proxy = await startProxy(context, serverPort, profile, `client ${lines.length}`);
+  const client = context.start(file, { port: proxy.port, stdin: lines.map((line) => `${line}\n`).join(''), outputCapBytes });
+  await server.accepted(1, context.ms(8000));
+  if (!connection) {
+    const exit = client.exit;
+    fail(`${file} never connected to ${hostPort(context.host, proxy.port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
+      expected: `a connection to ${hostPort(context.host, proxy.port)}`,
+      actual: exit ? `exited; stderr: ${escapeText(client.stderr.text.trim() || '(empty)')}` : 'no connection',
+      hint: 'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
+    });
+  }
+  return { client, proxy, connection };
+}

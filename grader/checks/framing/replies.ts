@@ -1,0 +1,42 @@
+// Waiting for a server's reply frames and failing with what was wrong about them.
+import type { TcpPeer } from '../../net/tcp-peer.ts';
+import { describeExit, type RunningProgram } from '../../run/program.ts';
+import { fail } from '../check.ts';
+import { crashReport } from '../shared/exit.ts';
+import { compareReplies, wireBytes } from './frames.ts';
+
+export interface ReplyExpectation {
+  readonly server: RunningProgram;
+  readonly peer: TcpPeer;
+  /** The payloads sent on this connection, in order. */
+  readonly sent: readonly Buffer[];
+  /** "20 frames sent in one write": what the replies are for. */
+  readonly what: string;
+  readonly deadlineMs: number;
+  /** The hint when the server crashed with an uncaught error. */
+  readonly crashHint?: string;
+  /** The hint when nothing in the bytes points at a more precise one. */
+  readonly hint?: string;
+  /** The hint for any mismatch: this check's set-up leaves one cause. */
+  readonly overrideHint?: string;
+}
+
+/** Resolves once every reply came back right; fails naming the first wrong one otherwise. */
+export async function expectReplies(expectation: ReplyExpectation): Promise<void> {
+  const { server, peer, sent, what, deadlineMs } = expectation;
+  // Bytes the check already looked at and cleared do not count.
+  const want = wireBytes(sent) + peer.receivedBytes - peer.data().length;
+  await peer
+    .until(() => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running, deadlineMs, `${sent.length} replies to ${what}`)
+    .catch(() => undefined);
+  const got = peer.data();
+  const mismatch = compareReplies(sent, got);
+  if (!mismatch) return;
+  const crash = server.running ? undefined : crashReport(server.stderr.text);
+  const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : '') : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
+  fail(`${what}: ${mismatch.summary}${ended}`, {
+    expected: mismatch.expected,
+    actual: mismatch.actual,
+    hint: (crash && expectation.crashHint) || expectation.overrideHint || mismatch.hint || expectation.hint,
+  });
+}
