@@ -10,27 +10,29 @@ const NEWLINE = 0x0a;
 // The event loop is the select() loop: this callback runs once per accept() that is ready.
 const server = net.createServer((socket) => {
   // Per-connection state, like the guide's `data` object registered with the selector.
-  // Filled in: a counter and an in-buffer for this connection alone.
+  // Filled in: a counter, and the pieces of a line that has not ended yet (the in-buffer).
+  // Keeping pieces instead of concatenating every chunk onto one buffer means a long line
+  // is copied once, not once per chunk.
   let lineCount = 0;
-  let pending = Buffer.alloc(0);
+  const unfinished: Buffer[] = [];
 
   // Each "data" event is read readiness with the recv() already done.
   socket.on('data', (chunk: Buffer) => {
-    // Filled in: append, then answer every complete line; keep the unfinished rest.
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    // Filled in: answer every complete line; keep what follows the last "\n" for later.
     let start = 0;
-    for (let end = pending.indexOf(NEWLINE); end !== -1; end = pending.indexOf(NEWLINE, start)) {
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       lineCount += 1;
-      const reply = Buffer.concat([Buffer.from(`${lineCount} `), pending.subarray(start, end + 1)]);
-      // Filled in: write() returns false once its queue is full, the out-buffer of the guide.
-      // Stop reading (unregister read interest) until "drain" says the queue has emptied.
+      const reply = Buffer.concat([Buffer.from(`${lineCount} `), ...unfinished, chunk.subarray(start, end + 1)]);
+      unfinished.length = 0;
+      start = end + 1;
+      // Filled in: write() returns false once its queue (the out-buffer) is full. Stop
+      // reading (unregister read interest) until "drain" says the queue has emptied.
       if (!socket.write(reply) && !socket.isPaused()) {
         socket.pause();
         socket.once('drain', () => socket.resume());
       }
-      start = end + 1;
     }
-    pending = pending.subarray(start);
+    if (start < chunk.length) unfinished.push(chunk.subarray(start));
   });
 
   // Filled in: "end" is recv() returning b''. end() sends the queued replies, then FIN.
