@@ -79,7 +79,9 @@ export async function listenWithoutAnswering(context: CheckContext, port: number
     const { connected } = connectOnce(host, port, context);
     // On loopback the kernel answers a SYN at once, whatever the load on user space;
     // 1 s leaves room for this process's event loop to be slow in telling us.
-    const answered = await Promise.race([connected, new Promise<false>((resolve) => setTimeout(() => resolve(false), context.ms(1000)))]);
+    let timer: NodeJS.Timeout | undefined;
+    const unanswered = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), context.ms(1000))));
+    const answered = await Promise.race([connected, unanswered]).finally(() => clearTimeout(timer));
     const length = await pollUntil(() => acceptQueueLength(host, port), context.ms(2000), `the accept queue of ${host}:${port} in /proc/net/tcp`);
     if (!answered && length === queued) return;
     queued = length;

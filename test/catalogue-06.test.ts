@@ -1,0 +1,4 @@
+import { catalogueTests } from './helpers/catalogue.ts';
+import { catalogue } from './fixtures/06-looking-at-sockets/catalogue.ts';
+
+catalogueTests('06-looking-at-sockets', catalogue);
