@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
-import { CheckFailure, type Check, type CheckContext, type FailureFacts } from './checks/check.ts';
+import { CheckFailure, CheckSkipped, type Check, type CheckContext, type FailureFacts } from './checks/check.ts';
 import { checksFor } from './checks/index.ts';
 import { UsageError } from './errors.ts';
 import { connectWhenListening, ProgramExitedError } from './net/connect.ts';
@@ -34,6 +34,8 @@ export interface CheckResult {
   readonly failure?: Required<Pick<FailureFacts, 'summary' | 'hint'>> & Omit<FailureFacts, 'summary' | 'hint'>;
   /** For error: what went wrong inside the grader. */
   readonly error?: string;
+  /** For skip: why the check could not run here. Absent when an earlier check failed. */
+  readonly skipReason?: string;
   readonly transcript: readonly TranscriptEvent[];
   readonly outputs: readonly ProgramOutput[];
 }
@@ -175,6 +177,12 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
       await check.run(context);
       result = { id: check.id, title: check.title, status: 'pass', durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
     } catch (error) {
+      if (error instanceof CheckSkipped) {
+        const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', skipReason: error.reason, durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
+        results.push(skipped);
+        request.onCheckDone?.(skipped, index);
+        continue;
+      }
       const failure = asFailure(error, check);
       result = {
         id: check.id,
@@ -204,7 +212,8 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
       outputs: programs.map(outputOf),
     });
   }
-  const status = results.some((r) => r.status === 'error') ? 'error' : results.every((r) => r.status === 'pass') ? 'pass' : 'fail';
+  // A check skipped for a reason (cannot run on this machine) neither passes nor fails the lesson.
+  const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
   const resources = { runIds: programs.map((program) => program.runId), ports };
   return { lesson, lessonDir, seed, host, status, checks: results, durationMs: performance.now() - started, resources };
 }

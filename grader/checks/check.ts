@@ -25,6 +25,18 @@ export function fail(summary: string, more: Omit<FailureFacts, 'summary'> = {}):
   throw new CheckFailure({ summary, ...more });
 }
 
+/** The check cannot run on this machine; it is reported as skipped with the reason, never as passed. */
+export class CheckSkipped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'CheckSkipped';
+  }
+}
+
+export function skip(reason: string): never {
+  throw new CheckSkipped(reason);
+}
+
 export interface StartOptions {
   /** Sets PORT; omit for programs that take no port. */
   readonly port?: number;

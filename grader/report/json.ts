@@ -41,7 +41,7 @@ function toJsonCheck(check: CheckResult): JsonCheck {
     name: check.title,
     id: check.id,
     status: check.status,
-    message: check.failure?.summary ?? check.error ?? '',
+    message: check.failure?.summary ?? check.error ?? check.skipReason ?? '',
     expected: check.failure?.expected,
     actual: check.failure?.actual,
     hint: check.failure?.hint,
@@ -61,7 +61,8 @@ export function toJsonResult(result: LessonResult): JsonResult {
     host: result.host,
     duration_ms: Math.round(result.durationMs),
     score: tests.filter((test) => test.status === 'pass').length,
-    max_score: tests.filter((test) => test.id !== 'cleanup').length,
+    // Checks that cannot run on this machine are not counted.
+    max_score: result.checks.filter((check) => check.id !== 'cleanup' && !check.skipReason).length,
     tests,
   };
 }

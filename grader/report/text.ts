@@ -31,7 +31,7 @@ export function checkLine(result: CheckResult, paint: Paint): string {
     case 'error':
       return `  ${paint('yellow', '!')} ${result.title}: the grader itself failed${took}`;
     case 'skip':
-      return paint('dim', `  - ${result.title} (not run: fix the failure above first)`);
+      return paint('dim', result.skipReason ? `  - ${result.title} (skipped: ${result.skipReason})` : `  - ${result.title} (not run: fix the failure above first)`);
   }
 }
 
@@ -85,7 +85,7 @@ export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): s
 
 export function summaryLine(result: LessonResult, paint: Paint): string {
   const passed = result.checks.filter((check) => check.status === 'pass').length;
-  const total = result.checks.filter((check) => check.id !== 'cleanup').length;
+  const total = result.checks.filter((check) => check.id !== 'cleanup' && !check.skipReason).length;
   const took = formatDuration(result.durationMs);
   if (result.status === 'pass') return paint('green', `All ${total} checks passed in ${took}.`);
   if (result.status === 'error') return paint('yellow', `The grader hit an internal error (${passed}/${total} checks passed before it).`);

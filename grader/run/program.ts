@@ -11,6 +11,9 @@ import { hasProc, liveGroupMembers, processesWithEnv } from './proc.ts';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** How long output may still arrive after a program exited. */
+const OUTPUT_DRAIN_MS = 300;
+
 /** Name of the variable every started program carries, so escaped grandchildren can be found. */
 export const RUN_ID_VARIABLE = 'SOCKETS_COURSE_RUN_ID';
 
@@ -77,11 +80,20 @@ export class RunningProgram {
       subprocess.stdin?.on('error', () => {}); // the program may exit without reading it all
       subprocess.stdin?.end(options.stdin);
     }
-    // 'exit' fires when the process itself ends, even if a grandchild keeps its pipes open.
+    // 'exit' fires when the process itself ends, possibly before the last of its output has
+    // been read; wait for its pipes to close too, but not for long: an escaped grandchild
+    // may hold them open.
+    const drained = Promise.all(
+      [subprocess.stdout, subprocess.stderr].map((stream) => (stream ? new Promise((done) => stream.once('close', done)) : undefined)),
+    );
     this.exited = new Promise((resolve) => {
       subprocess.once('exit', (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
+        const finish = () => {
+          this.exit = { code, signal };
+          resolve(this.exit);
+        };
+        const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+        void drained.then(() => (clearTimeout(timer), finish()));
       });
     });
     subprocess.catch(() => {});
