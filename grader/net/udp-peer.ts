@@ -39,13 +39,13 @@ export class UdpPeer {
     readonly socket: dgram.Socket,
     readonly name: string,
     private readonly transcript: Transcript,
-    /** False for a socket that only counts what it gets: each datagram is logged by its owner. */
-    private readonly logReceived: boolean,
+    /** False for a socket whose traffic is logged by someone else (the lossy link in front of it). */
+    private readonly log: boolean,
   ) {
     socket.on('message', (data, rinfo) => {
       const datagram: Datagram = { data, address: rinfo.address, port: rinfo.port, at: performance.now() };
       this.received.push(datagram);
-      if (this.logReceived) transcript.note(name, `received ${describeDatagram(data)} from ${udpAddress(rinfo.address, rinfo.port)}`);
+      if (this.log) transcript.note(name, `received ${describeDatagram(data)} from ${udpAddress(rinfo.address, rinfo.port)}`);
       for (const handler of this.handlers) handler(datagram);
       this.wake();
     });
@@ -58,13 +58,13 @@ export class UdpPeer {
   }
 
   /** A socket bound to `host` (a loopback address, never a wildcard) on `port` (0: any). */
-  static open(host: string, name: string, transcript: Transcript, options: { port?: number; logReceived?: boolean } = {}): Promise<UdpPeer> {
+  static open(host: string, name: string, transcript: Transcript, options: { port?: number; log?: boolean } = {}): Promise<UdpPeer> {
     const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ port: options.port ?? 0, address: host, exclusive: true }, () => {
         socket.removeListener('error', reject);
-        resolve(new UdpPeer(socket, name, transcript, options.logReceived ?? true));
+        resolve(new UdpPeer(socket, name, transcript, options.log ?? true));
       });
     });
   }
@@ -83,9 +83,9 @@ export class UdpPeer {
   }
 
   /** Sends one datagram; resolves once the kernel took it. */
-  send(data: Buffer | string, port: number, address: string, what = 'sent'): Promise<void> {
+  send(data: Buffer | string, port: number, address: string): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    this.transcript.note(this.name, `${what} ${describeDatagram(bytes)} to ${udpAddress(address, port)}`);
+    if (this.log) this.transcript.note(this.name, `sent ${describeDatagram(bytes)} to ${udpAddress(address, port)}`);
     return new Promise((resolve, reject) => {
       if (this.closed) return resolve();
       this.socket.send(bytes, port, address, (error) => (error ? reject(error) : resolve()));
