@@ -1,17 +1,13 @@
 // The grader's end of a TCP connection: logs every byte to the transcript and lets a
 // check wait, with a deadline, for a condition on what has arrived.
 import net from 'node:net';
-import { DeadlineError } from '../run/deadline.ts';
+import { Conditions } from './conditions.ts';
 import type { Transcript } from './transcript.ts';
 
-interface Waiter {
-  readonly ready: () => boolean;
-  readonly resolve: () => void;
-}
 
 export class TcpPeer {
   private readonly chunks: Buffer[] = [];
-  private readonly waiters = new Set<Waiter>();
+  private readonly conditions = new Conditions();
   receivedBytes = 0;
   /** The other side sent FIN: our "recv() returned b''". */
   gotEnd = false;
@@ -28,31 +24,22 @@ export class TcpPeer {
       this.chunks.push(chunk);
       this.receivedBytes += chunk.length;
       transcript.received(name, chunk);
-      this.wake();
+      this.conditions.recheck();
     });
     socket.on('end', () => {
       this.gotEnd = true;
       transcript.note(name, 'got FIN: the other side closed its end');
-      this.wake();
+      this.conditions.recheck();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.error = error;
       transcript.note(name, `socket error ${error.code ?? error.message}`);
-      this.wake();
+      this.conditions.recheck();
     });
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.conditions.recheck();
     });
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters) {
-      if (waiter.ready()) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
   }
 
   /** Everything received so far, in one buffer. */
@@ -94,15 +81,7 @@ export class TcpPeer {
 
   /** Resolves once `ready()` holds; it is re-checked after every socket event. */
   until(ready: () => boolean, ms: number, waitedFor: string): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { ready, resolve: () => (clearTimeout(timer), resolve()) };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new DeadlineError(waitedFor, ms));
-      }, ms);
-      this.waiters.add(waiter);
-    });
+    return this.conditions.until(ready, ms, waitedFor);
   }
 
   /** Waits until `n` bytes arrived, or the connection ended or failed first. */

@@ -4,7 +4,7 @@
 // for a datagram that matches.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { DeadlineError } from '../run/deadline.ts';
+import { Conditions } from './conditions.ts';
 import { escapeBytes } from './escape.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -16,10 +16,6 @@ export interface Datagram {
   readonly at: number;
 }
 
-interface Waiter {
-  readonly ready: () => boolean;
-  readonly resolve: () => void;
-}
 
 export function udpAddress(address: string, port: number): string {
   return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
@@ -31,7 +27,7 @@ export function describeDatagram(data: Buffer): string {
 
 export class UdpPeer {
   readonly received: Datagram[] = [];
-  private readonly waiters = new Set<Waiter>();
+  private readonly conditions = new Conditions();
   private readonly handlers: Array<(datagram: Datagram) => void> = [];
   closed = false;
 
@@ -47,13 +43,13 @@ export class UdpPeer {
       this.received.push(datagram);
       if (this.log) transcript.note(name, `received ${describeDatagram(data)} from ${udpAddress(rinfo.address, rinfo.port)}`);
       for (const handler of this.handlers) handler(datagram);
-      this.wake();
+      this.conditions.recheck();
     });
     // An unhandled 'error' would crash the grader; on an unconnected socket it is rare.
     socket.on('error', (error: NodeJS.ErrnoException) => transcript.note(name, `socket error ${error.code ?? error.message}`));
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.conditions.recheck();
     });
   }
 
@@ -97,26 +93,9 @@ export class UdpPeer {
     return this.received.slice(from);
   }
 
-  private wake(): void {
-    for (const waiter of this.waiters) {
-      if (waiter.ready()) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
-  }
-
   /** Resolves once `ready()` holds; it is re-checked after every datagram. */
   until(ready: () => boolean, ms: number, waitedFor: string): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { ready, resolve: () => (clearTimeout(timer), resolve()) };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new DeadlineError(waitedFor, ms));
-      }, ms);
-      this.waiters.add(waiter);
-    });
+    return this.conditions.until(ready, ms, waitedFor);
   }
 
   /** Like until(), but resolves with false instead of failing when the time is up. */
@@ -132,7 +111,7 @@ export class UdpPeer {
     this.closed = true;
     return new Promise((resolve) => {
       this.socket.close(() => resolve());
-      this.wake();
+      this.conditions.recheck();
     });
   }
 }
