@@ -3,16 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
-import { CheckFailure, CheckSkipped, type Check, type CheckContext, type FailureFacts } from './checks/check.ts';
+import { CheckFailure, CheckSkipped, type Check, type FailureFacts } from './checks/check.ts';
 import { checksFor } from './checks/index.ts';
+import { createGradingRun } from './context.ts';
 import { UsageError } from './errors.ts';
-import { connectWhenListening, ProgramExitedError } from './net/connect.ts';
-import { Random } from './net/random.ts';
-import { Transcript, type TranscriptEvent } from './net/transcript.ts';
-import { DeadlineError, scaled } from './run/deadline.ts';
-import { freePort } from './run/ports.ts';
-import { hasProc } from './run/proc.ts';
-import { describeExit, startProgram, type RunningProgram } from './run/program.ts';
+import { ProgramExitedError } from './net/connect.ts';
+import type { TranscriptEvent } from './net/transcript.ts';
+import { DeadlineError } from './run/deadline.ts';
+import { describeExit, type RunningProgram } from './run/program.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -61,12 +59,6 @@ export interface GradeRequest {
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
 
-/** On Linux any 127.x.y.z answers, so HOST varies with the seed and a hard-coded address fails. */
-export function pickLoopbackHost(random: Random): string {
-  if (!hasProc) return '127.0.0.1';
-  return `127.${random.int(1, 254)}.${random.int(0, 255)}.${random.int(1, 254)}`;
-}
-
 export function lessonFolder(root: string, lesson: Lesson): string {
   return path.join(root, lesson.slug);
 }
@@ -79,10 +71,6 @@ export function assertLessonFiles(root: string, lesson: Lesson): void {
       throw new UsageError(`missing file ${path.relative(process.cwd(), file) || file}: lesson ${lesson.number} needs it`);
     }
   }
-}
-
-function quoteArg(arg: string): string {
-  return /^[\w.,:/=@-]+$/.test(arg) ? arg : JSON.stringify(arg);
 }
 
 function outputOf(program: RunningProgram): ProgramOutput {
@@ -109,55 +97,9 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
   assertLessonFiles(root, lesson);
   const started = performance.now();
   const lessonDir = lessonFolder(root, lesson);
-  const seeded = new Random(seed);
-  const host = pickLoopbackHost(seeded.fork('host'));
-  const transcript = new Transcript();
-  const programs: RunningProgram[] = [];
-  const cleanups: Array<() => unknown> = [];
-  const ports: number[] = [];
-
-  const context: CheckContext = {
-    lessonDir,
-    seed,
-    host,
-    transcript,
-    random: (purpose) => seeded.fork(purpose),
-    ms: scaled,
-    freePort: async (type = 'tcp') => {
-      const port = await freePort(host, type);
-      ports.push(port);
-      return port;
-    },
-    start(file, options = {}) {
-      const env: Record<string, string> = { HOST: host, ...options.env };
-      if (options.port !== undefined) env.PORT = String(options.port);
-      const program = startProgram({
-        file: path.join(lessonDir, file),
-        env,
-        args: options.args,
-        stdin: options.stdin,
-        outputCapBytes: options.outputCapBytes,
-      });
-      programs.push(program);
-      transcript.note('grader', `started ${file}${options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : ''} with HOST=${host}${options.port !== undefined ? ` PORT=${options.port}` : ''}`);
-      return program;
-    },
-    connect(port, options) {
-      return connectWhenListening({
-        host: options.host ?? host,
-        port,
-        name: options.name,
-        transcript,
-        program: options.program,
-        giveUp: options.giveUp,
-        deadlineMs: options.deadlineMs ?? scaled(5000),
-      }).then((peer) => {
-        cleanups.push(() => peer.destroy());
-        return peer;
-      });
-    },
-    onCleanup: (cleanup) => void cleanups.push(cleanup),
-  };
+  const run = createGradingRun(lessonDir, seed);
+  const { context, programs } = run;
+  const transcript = context.transcript;
 
   const results: CheckResult[] = [];
   let stopped = false;
@@ -200,7 +142,7 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
     request.onCheckDone?.(result, index);
   }
 
-  const cleanupError = await cleanUp(cleanups, programs);
+  const cleanupError = await run.cleanUp();
   if (cleanupError) {
     results.push({
       id: 'cleanup',
@@ -214,20 +156,6 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
   }
   // A check skipped for a reason (cannot run on this machine) neither passes nor fails the lesson.
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
-  const resources = { runIds: programs.map((program) => program.runId), ports };
-  return { lesson, lessonDir, seed, host, status, checks: results, durationMs: performance.now() - started, resources };
-}
-
-async function cleanUp(cleanups: Array<() => unknown>, programs: RunningProgram[]): Promise<string | undefined> {
-  const problems: string[] = [];
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      problems.push(String(error));
-    }
-  }
-  const stops = await Promise.allSettled(programs.map((program) => program.stop()));
-  for (const stop of stops) if (stop.status === 'rejected') problems.push(String(stop.reason));
-  return problems.length ? problems.join('; ') : undefined;
+  const resources = { runIds: programs.map((program) => program.runId), ports: run.ports };
+  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources };
 }

@@ -1,0 +1,98 @@
+// The resources one lesson's grading hands its checks, and their cleanup: every program,
+// port, connection and helper is registered here the moment it is created.
+import path from 'node:path';
+import type { CheckContext } from './checks/check.ts';
+import { connectWhenListening } from './net/connect.ts';
+import { Random } from './net/random.ts';
+import { Transcript } from './net/transcript.ts';
+import { scaled } from './run/deadline.ts';
+import { freePort } from './run/ports.ts';
+import { hasProc } from './run/proc.ts';
+import { startProgram, type RunningProgram } from './run/program.ts';
+
+/** On Linux any 127.x.y.z answers, so HOST varies with the seed and a hard-coded address fails. */
+export function pickLoopbackHost(random: Random): string {
+  if (!hasProc) return '127.0.0.1';
+  return `127.${random.int(1, 254)}.${random.int(0, 255)}.${random.int(1, 254)}`;
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w.,:/=@-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}
+
+export interface GradingRun {
+  readonly context: CheckContext;
+  readonly programs: readonly RunningProgram[];
+  readonly ports: readonly number[];
+  /** Runs every cleanup and stops every program; returns what went wrong, if anything. */
+  cleanUp(): Promise<string | undefined>;
+}
+
+export function createGradingRun(lessonDir: string, seed: number): GradingRun {
+  const seeded = new Random(seed);
+  const host = pickLoopbackHost(seeded.fork('host'));
+  const transcript = new Transcript();
+  const programs: RunningProgram[] = [];
+  const cleanups: Array<() => unknown> = [];
+  const ports: number[] = [];
+
+  const context: CheckContext = {
+    lessonDir,
+    seed,
+    host,
+    transcript,
+    random: (purpose) => seeded.fork(purpose),
+    ms: scaled,
+    freePort: async (type = 'tcp') => {
+      const port = await freePort(host, type);
+      ports.push(port);
+      return port;
+    },
+    start(file, options = {}) {
+      const env: Record<string, string> = { HOST: host, ...options.env };
+      if (options.port !== undefined) env.PORT = String(options.port);
+      const program = startProgram({
+        file: path.join(lessonDir, file),
+        env,
+        args: options.args,
+        stdin: options.stdin,
+        outputCapBytes: options.outputCapBytes,
+      });
+      programs.push(program);
+      const args = options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : '';
+      transcript.note('grader', `started ${file}${args} with HOST=${host}${options.port !== undefined ? ` PORT=${options.port}` : ''}`);
+      return program;
+    },
+    connect(port, options) {
+      return connectWhenListening({
+        host: options.host ?? host,
+        port,
+        name: options.name,
+        transcript,
+        program: options.program,
+        giveUp: options.giveUp,
+        deadlineMs: options.deadlineMs ?? scaled(5000),
+      }).then((peer) => {
+        cleanups.push(() => peer.destroy());
+        return peer;
+      });
+    },
+    onCleanup: (cleanup) => void cleanups.push(cleanup),
+  };
+
+  async function cleanUp(): Promise<string | undefined> {
+    const problems: string[] = [];
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        problems.push(String(error));
+      }
+    }
+    const stops = await Promise.allSettled(programs.map((program) => program.stop()));
+    for (const stop of stops) if (stop.status === 'rejected') problems.push(String(stop.reason));
+    return problems.length ? problems.join('; ') : undefined;
+  }
+
+  return { context, programs, ports, cleanUp };
+}
