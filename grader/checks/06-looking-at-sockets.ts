@@ -4,10 +4,10 @@
 import { escapeText } from '../net/escape.ts';
 import { GraderServer } from '../net/tcp-server.ts';
 import { formatDuration, sleep } from '../run/deadline.ts';
-import { describeExit, type ExitInfo, type RunningProgram } from '../run/program.ts';
+import { describeExit, type RunningProgram } from '../run/program.ts';
 import { canMakeUnansweredPort, listenWithoutAnswering } from './06-unanswered-port.ts';
 import { fail, skip, type CheckContext, type LessonChecks } from './check.ts';
-import { crashReport, expectExit, outputLines } from './shared/exit.ts';
+import { crashReport, exitWithin, expectExit, outputLines } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
 
 const FILE = 'portcheck.ts';
@@ -41,27 +41,13 @@ function printedLines(program: RunningProgram): string[] {
   return outputLines(complete).map((line) => line.trimEnd()).filter((line) => line !== '');
 }
 
-/**
- * Waits until the program printed `count` lines or exited, at most `ms`. After an exit,
- * output still in the pipe is read on the grader's next turns of its event loop: give it those.
- */
+/** Waits until the program printed `count` lines or exited (its output read to the end), at most `ms`. */
 async function untilLinesOrExit(program: RunningProgram, count: number, ms: number): Promise<string[]> {
   const end = Date.now() + ms;
   while (program.running && printedLines(program).length < count && Date.now() < end) {
     await Promise.race([sleep(20), program.exited]);
   }
-  if (!program.running) await sleep(50);
   return printedLines(program);
-}
-
-/** Waits for the exit, at most `ms`; undefined when the program is still running. */
-async function exitWithin(program: RunningProgram, ms: number): Promise<ExitInfo | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  // The timer is cleared either way: a pending one would keep the grader alive after grading.
-  const exit = await Promise.race([program.exited, gaveUp]).finally(() => clearTimeout(timer));
-  if (exit) await sleep(50);
-  return exit;
 }
 
 function shown(lines: readonly string[]): string {

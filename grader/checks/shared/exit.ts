@@ -10,15 +10,21 @@ export function crashReport(stderr: string): string | undefined {
   return lines.find((line) => /^(\w*Error|Error): /.test(line)) ?? lines.find((line) => line.trim()) ?? 'a stack trace';
 }
 
-/** Waits for the program to exit by itself; fails, naming the wait, if it does not. */
-export async function expectExit(program: RunningProgram, ms: number, after: string): Promise<ExitInfo> {
+/** The program's exit (its output read to the end), or undefined if it is still running after `ms`. */
+export async function exitWithin(program: RunningProgram, ms: number): Promise<ExitInfo | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const exit = await Promise.race([
+  // The timer is cleared either way: a pending one would keep the grader alive after grading.
+  return Promise.race([
     program.exited,
     new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Waits for the program to exit by itself; fails, naming the wait, if it does not. */
+export async function expectExit(program: RunningProgram, ms: number, after: string): Promise<ExitInfo> {
+  const exit = await exitWithin(program, ms);
   if (!exit) {
     fail(`${program.label} was still running ${formatDuration(ms)} after ${after}`, {
       expected: `exits by itself after ${after}`,
