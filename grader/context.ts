@@ -28,7 +28,12 @@ export interface GradingRun {
   cleanUp(): Promise<string | undefined>;
 }
 
-export function createGradingRun(lessonDir: string, seed: number): GradingRun {
+export interface RunOptions {
+  /** Box every program (see run/sandbox.ts), letting it read only these folders. */
+  readonly box?: { readonly readOnly: readonly string[] };
+}
+
+export function createGradingRun(lessonDir: string, seed: number, runOptions: RunOptions = {}): GradingRun {
   const seeded = new Random(seed);
   const host = pickLoopbackHost(seeded.fork('host'));
   const transcript = new Transcript();
@@ -57,6 +62,7 @@ export function createGradingRun(lessonDir: string, seed: number): GradingRun {
         args: options.args,
         stdin: options.stdin,
         outputCapBytes: options.outputCapBytes,
+        box: runOptions.box,
       });
       programs.push(program);
       const args = options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : '';

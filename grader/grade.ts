@@ -10,7 +10,11 @@ import { UsageError } from './errors.ts';
 import { ProgramExitedError } from './net/connect.ts';
 import type { TranscriptEvent } from './net/transcript.ts';
 import { DeadlineError } from './run/deadline.ts';
+import { killLeftovers, socketsLeftBehind } from './run/leftovers.ts';
+import { releasePorts } from './run/ports.ts';
+import { hasProc } from './run/proc.ts';
 import { describeExit, type RunningProgram } from './run/program.ts';
+import { stageLesson, type Stage } from './stage.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -47,7 +51,9 @@ export interface LessonResult {
   readonly checks: readonly CheckResult[];
   readonly durationMs: number;
   /** What the run created, so tests can prove nothing of it is left. */
-  readonly resources: { readonly runIds: readonly string[]; readonly ports: readonly number[] };
+  readonly resources: { readonly pids: readonly number[]; readonly ports: readonly number[] };
+  /** How programs were contained: "bubblewrap, cgroup v1", "process group", … */
+  readonly containment: string;
 }
 
 export interface GradeRequest {
@@ -55,6 +61,8 @@ export interface GradeRequest {
   /** Folder laid out like exercises/: it holds one folder per lesson slug. */
   readonly root: string;
   readonly seed: number;
+  /** Run every program in a bubblewrap box (Linux; see run/sandbox.ts). */
+  readonly sandbox?: boolean;
   readonly onCheckStart?: (check: Check, index: number) => void;
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
@@ -73,11 +81,11 @@ export function assertLessonFiles(root: string, lesson: Lesson): void {
   }
 }
 
-function outputOf(program: RunningProgram): ProgramOutput {
+function outputOf(program: RunningProgram, stage: Stage): ProgramOutput {
   return {
     label: program.label,
-    stdout: program.stdout.text,
-    stderr: program.stderr.text,
+    stdout: stage.toLearnerPaths(program.stdout.text),
+    stderr: stage.toLearnerPaths(program.stderr.text),
     truncated: program.stdout.truncated || program.stderr.truncated,
     ending: program.exit ? describeExit(program.exit) : 'still running',
   };
@@ -92,13 +100,47 @@ function asFailure(error: unknown, check: Check): CheckResult['failure'] | undef
   return undefined;
 }
 
+const leftoverCheck = { id: 'leaves-nothing-behind', title: 'leaves no process holding a port after it is stopped' } as const;
+
+/** The last check of every lesson: nothing the run started still holds one of its ports. */
+function leftoverResult(host: string, ports: readonly number[], outputs: () => readonly ProgramOutput[]): CheckResult {
+  const base = { ...leftoverCheck, durationMs: 0, transcript: [], outputs: [] };
+  if (!hasProc) return { ...base, status: 'skip', skipReason: 'needs /proc (Linux) to see which process holds a port' };
+  const left = socketsLeftBehind(host, ports);
+  if (left.length === 0) return { ...base, status: 'pass' };
+  killLeftovers(left);
+  const [first] = left;
+  return {
+    ...base,
+    status: 'fail',
+    failure: {
+      summary: `after every program was stopped, pid ${first!.pid} (${first!.command}) still held ${first!.socket}${left.length > 1 ? ` and ${left.length - 1} more` : ''}`,
+      expected: 'nothing your program started is still running once the grader stops it',
+      actual: left.map((entry) => `pid ${entry.pid} holds ${entry.socket}`).join('; '),
+      hint: 'A process your program started outlived it. Do not detach children (detached: true, setsid, nohup); a server is one process, and everything it starts must end when it ends.',
+    },
+    outputs: outputs(),
+  };
+}
+
 export async function gradeLesson(request: GradeRequest): Promise<LessonResult> {
   const { lesson, root, seed } = request;
   assertLessonFiles(root, lesson);
+  const stage = stageLesson(lessonFolder(root, lesson));
+  try {
+    return await gradeStaged(request, stage);
+  } finally {
+    stage.remove();
+  }
+}
+
+async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonResult> {
+  const { lesson, root, seed } = request;
   const started = performance.now();
   const lessonDir = lessonFolder(root, lesson);
-  const run = createGradingRun(lessonDir, seed);
+  const run = createGradingRun(stage.lessonDir, seed, { box: request.sandbox ? { readOnly: [stage.root] } : undefined });
   const { context, programs } = run;
+  const outputsOf = () => programs.map((program) => outputOf(program, stage));
   const transcript = context.transcript;
 
   const results: CheckResult[] = [];
@@ -134,7 +176,7 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
         failure,
         error: failure ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error),
         transcript: transcript.since(from),
-        outputs: programs.map(outputOf),
+        outputs: outputsOf(),
       };
       stopped = true;
     }
@@ -144,18 +186,25 @@ export async function gradeLesson(request: GradeRequest): Promise<LessonResult> 
 
   const cleanupError = await run.cleanUp();
   if (cleanupError) {
-    results.push({
+    const failed: CheckResult = {
       id: 'cleanup',
       title: 'stops every program and frees every port',
       status: 'error',
       durationMs: 0,
       error: cleanupError,
       transcript: [],
-      outputs: programs.map(outputOf),
-    });
+      outputs: outputsOf(),
+    };
+    results.push(failed);
+    request.onCheckDone?.(failed, results.length - 1);
   }
+  const leftovers = leftoverResult(context.host, run.ports, outputsOf);
+  releasePorts(run.ports);
+  results.push(leftovers);
+  request.onCheckDone?.(leftovers, results.length - 1);
   // A check skipped for a reason (cannot run on this machine) neither passes nor fails the lesson.
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
-  const resources = { runIds: programs.map((program) => program.runId), ports: run.ports };
-  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources };
+  const resources = { pids: programs.flatMap((program) => program.pidsSeen), ports: run.ports };
+  const containment = programs[0]?.containment ?? (request.sandbox ? 'bubblewrap' : 'process group');
+  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources, containment };
 }

@@ -165,7 +165,7 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/06-looking-at-sockets/portcheck.ts 22 65432',
         reads: 'HOST (default 127.0.0.1) from the environment; port numbers as arguments',
         prints:
-          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; closes each connection as soon as it knows (never waits for data); exits 0 if every port is open, 1 if any is not. A bad argument (not a whole decimal number from 1 to 65535, or no argument at all) gets one usage line on stderr and exit code 2, before any port is checked.',
+          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; every answer comes from a real connect, which the grader sees on the wire (an "open" its server never accepted fails); "timeout" comes 2 s after the connect began, not sooner and not much later (4 s at most); closes each connection as soon as it knows (never waits for data); exits by itself right after its last line, 0 if every port is open, 1 if any is not. A bad argument (not a whole decimal number from 1 to 65535, or no argument at all) gets one usage line on stderr and exit code 2, before any port is checked.',
       },
     ],
     hints: [

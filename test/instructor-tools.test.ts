@@ -34,11 +34,11 @@ describe('grade:class', () => {
     const code = await main(['class', 'class', '--lessons', '1', '--jobs', '2', '--out', 'out', '--seed', '9'], io);
     expect(code).toBe(0);
     const csv = fs.readFileSync(path.join(scratch, 'out', 'class-report.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed');
+    expect(csv[0]).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox');
     const status = Object.fromEntries(csv.slice(1).map((line) => [line.split(',')[0], line.split(',')[3]]));
     expect(status).toEqual({ alice: 'pass', bob: 'fail', mallory: 'fail', nobody: 'missing' });
     const report = JSON.parse(fs.readFileSync(path.join(scratch, 'out', 'class-report.json'), 'utf8'));
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(2);
     expect(report.rows.find((row: ClassRow) => row.student === 'alice').result.tests.length).toBeGreaterThan(0);
     expect(stdout()).toContain('lesson-1: 1 of 4 pass, 1 missing');
     expect(stdout()).toContain('2 × lesson-1: listens on HOST:PORT and accepts a client');
@@ -47,12 +47,12 @@ describe('grade:class', () => {
 
 describe('class report', () => {
   const row = (student: string, failedCheck?: string): ClassRow => ({
-    student, lesson: 3, slug: '03-framing', status: failedCheck ? 'fail' : 'pass', score: 0, maxScore: 5, failedCheck, seed: 1,
+    student, lesson: 3, slug: '03-framing', status: failedCheck ? 'fail' : 'pass', score: 0, maxScore: 5, failedCheck, seed: 1, sandbox: 'bubblewrap',
     message: failedCheck ? 'said "hi", then\nleft' : undefined,
   });
 
   it('quotes CSV fields holding commas, quotes and newlines', () => {
-    expect(toCsv([row('a', 'x')])).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed\na,3,03-framing,fail,0,5,x,"said ""hi"", then\nleft",1\n');
+    expect(toCsv([row('a', 'x')])).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox\na,3,03-framing,fail,0,5,x,"said ""hi"", then\nleft",1,bubblewrap\n');
   });
 
   it('orders the most failed checks first', () => {

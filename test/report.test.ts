@@ -20,7 +20,7 @@ const failed: CheckResult = {
 };
 
 function lessonResult(checks: CheckResult[], status: LessonResult['status']): LessonResult {
-  return { lesson: findLesson('1'), lessonDir: '/x', seed: 4, host: '127.0.0.1', status, checks, durationMs: 10, resources: { runIds: [], ports: [] } };
+  return { lesson: findLesson('1'), lessonDir: '/x', seed: 4, host: '127.0.0.1', status, checks, durationMs: 10, resources: { pids: [], ports: [] }, containment: 'process group' };
 }
 
 describe('text report', () => {

@@ -1,11 +1,14 @@
 // Lesson 6: the port checker, Node's connect_ex. The grader opens and closes the ports
 // itself (its own servers on HOST, free ports with nothing on them and, on Linux, a port
-// whose SYNs are dropped) and reads what portcheck.ts prints and how it exits.
+// whose SYNs are dropped) and reads what portcheck.ts prints, when, and how it exits. What it
+// prints is checked against the wire: its servers count the connections they accept, so
+// "open" must come from a real connection, and on Linux the kernel's socket table shows when
+// the connect to the unanswered port began, so "timeout" must come about 2 s after it.
 import { escapeText } from '../net/escape.ts';
 import { GraderServer } from '../net/tcp-server.ts';
 import { formatDuration, sleep } from '../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../run/program.ts';
-import { canMakeUnansweredPort, listenWithoutAnswering } from './06-unanswered-port.ts';
+import { canMakeUnansweredPort, connectingTo, listenWithoutAnswering } from './06-unanswered-port.ts';
 import { fail, skip, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport, exitWithin, expectExit, outputLines } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
@@ -13,6 +16,19 @@ import { hostPort } from './shared/listening.ts';
 const FILE = 'portcheck.ts';
 /** The contract's "no answer in 2 s". */
 const CONNECT_TIMEOUT_MS = 2000;
+/**
+ * A 2 s timer does not fire (much) early, so "timeout" sooner than this after the connect began
+ * is a shorter timeout. Not scaled: a slow machine only makes the answer later.
+ */
+const TIMEOUT_SOONEST_MS = CONNECT_TIMEOUT_MS - 200;
+/** How much later than 2 s "timeout" may come, before scaling: a loaded machine's timers and pipes lag. */
+const TIMEOUT_SLACK_MS = 2000;
+/** The contract's "exits after its last answer", before scaling. */
+const EXIT_MS = 1000;
+/** How long the grader waits for its server to accept the connection behind an "open", before scaling. */
+const ACCEPT_MS = 2000;
+/** How often the grader looks at the output (and, for the timeout, at the kernel's sockets). */
+const POLL_MS = 20;
 /** Long enough for node + tsx to start on a loaded machine and for one or two 2 s timeouts. */
 const RUN_MS = 15_000;
 const MIX_SIZE = 20;
@@ -22,16 +38,24 @@ type PortState = 'open' | 'closed' | 'timeout';
 const HOST_HINT = 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1". The grader listens on another loopback address, so a hard-coded 127.0.0.1 or "localhost" finds nothing there.';
 const DESTROY_HINT = 'Call socket.destroy() as soon as you know the answer. socket.end() only sends your FIN and then waits for the server\'s: a server that stays silent never sends it, and the open socket keeps your process alive.';
 
-/** One run of the checker: the program, and its arguments. */
+/** One run of the checker: the program, its arguments, and when the grader saw its lines and its exit. */
 interface Run {
   readonly program: RunningProgram;
   readonly args: readonly string[];
+  /** Date.now() when the grader first saw each complete line, in order (see untilLinesOrExit). */
+  readonly lineSeenAt: number[];
+  /** Date.now() when the grader saw the program end. */
+  exitedAt?: number;
 }
 
 const FILE_ARGS = (run: Run) => run.args.join(' ');
 
 function startChecker(context: CheckContext, args: readonly string[]): Run {
-  return { program: context.start(FILE, { args }), args };
+  const run: Run = { program: context.start(FILE, { args }), args, lineSeenAt: [] };
+  void run.program.exited.then(() => {
+    run.exitedAt = Date.now();
+  });
+  return run;
 }
 
 /** Complete lines printed so far, without trailing spaces or a carriage return. */
@@ -41,13 +65,26 @@ function printedLines(program: RunningProgram): string[] {
   return outputLines(complete).map((line) => line.trimEnd()).filter((line) => line !== '');
 }
 
-/** Waits until the program printed `count` lines or exited (its output read to the end), at most `ms`. */
-async function untilLinesOrExit(program: RunningProgram, count: number, ms: number): Promise<string[]> {
+/** The complete lines so far, noting when each new one was first seen. */
+function observe(run: Run): string[] {
+  const lines = printedLines(run.program);
+  const now = Date.now();
+  while (run.lineSeenAt.length < lines.length) run.lineSeenAt.push(now);
+  return lines;
+}
+
+/**
+ * Waits until the program printed `count` lines or exited (its output read to the end), at most
+ * `ms`, polling the output so that each line's time is known within a poll; `onPoll` runs at every look.
+ */
+async function untilLinesOrExit(run: Run, count: number, ms: number, onPoll?: () => void): Promise<string[]> {
   const end = Date.now() + ms;
-  while (program.running && printedLines(program).length < count && Date.now() < end) {
-    await Promise.race([sleep(20), program.exited]);
+  onPoll?.();
+  while (run.program.running && observe(run).length < count && Date.now() < end) {
+    await Promise.race([sleep(POLL_MS), run.program.exited]);
+    onPoll?.();
   }
-  return printedLines(program);
+  return observe(run);
 }
 
 function shown(lines: readonly string[]): string {
@@ -99,6 +136,114 @@ function expectReport(context: CheckContext, run: Run, lines: readonly string[],
       hint: stateHint(port, expected, lines.find((line) => line.startsWith(`${port} `)), program.stderr.text),
     },
   );
+}
+
+/** A port the program is to report open, the grader's server on it, and how many connections it had accepted before the run (taken before starting it). */
+interface OpenClaim {
+  readonly port: number;
+  readonly server: GraderServer;
+  readonly acceptedBefore: number;
+}
+
+function claim(port: number, server: GraderServer): OpenClaim {
+  return { port, server, acceptedBefore: server.peers.length };
+}
+
+/** Fails unless the grader's server on every port reported open accepted a connection during the run. */
+async function expectConnected(context: CheckContext, run: Run, claims: readonly OpenClaim[]): Promise<void> {
+  // "open" is printed once the handshake is done, so the connection is already in the server's
+  // accept queue; the grader's own event loop may just not have taken it yet.
+  const end = Date.now() + context.ms(ACCEPT_MS);
+  for (const { port, server, acceptedBefore } of claims) {
+    if (await server.accepted(acceptedBefore + 1, Math.max(0, end - Date.now()))) continue;
+    const where = hostPort(context.host, port);
+    context.transcript.note('grader', `${where}: no connection accepted during this run of ${FILE}`);
+    fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} reported port ${port} open, but the grader's server on ${where} saw no connection from it`, {
+      expected: `a connection accepted by the grader's server on ${where}, then "${port} open"`,
+      actual: `"${port} open" printed; the server accepted no connection in ${formatDuration(context.ms(ACCEPT_MS))}`,
+      hint: 'Report "open" only from the "connect" event of a connection you made yourself: net.connect(port, HOST). Reading which sockets listen (/proc/net/tcp, ss, netstat, lsof) tells you what the kernel lists, not whether a connection can be made, and the grader checks that its server really saw yours.',
+    });
+  }
+}
+
+/**
+ * When the program's connect to the unanswered port began, per the kernel: the first look that
+ * found its SYN-SENT socket, and the last look before that which did not (so the connect began
+ * in between). Both stay unknown if the grader never saw the attempt.
+ */
+interface ConnectAttempt {
+  firstSeenAt?: number;
+  lastMissAt?: number;
+}
+
+function watchAttempt(context: CheckContext, port: number): { attempt: ConnectAttempt; look: () => void } {
+  const { host } = context;
+  // The grader's own connections to that port (the one whose SYN was dropped) are not the program's.
+  const graders = connectingTo(host, port) ?? new Set<string>();
+  const attempt: ConnectAttempt = {};
+  const look = () => {
+    if (attempt.firstSeenAt !== undefined) return;
+    const before = Date.now();
+    const now = connectingTo(host, port);
+    if (!now) return;
+    if ([...now].some((local) => !graders.has(local))) {
+      attempt.firstSeenAt = Date.now();
+      context.transcript.note('grader', `${FILE}'s connect to ${hostPort(host, port)} is in SYN-SENT: its SYN is unanswered`);
+    } else {
+      attempt.lastMissAt = before;
+    }
+  };
+  return { attempt, look };
+}
+
+/** Fails unless the "timeout" line came about 2 s after the connect began: not sooner, not much later. */
+function expectTimeoutWindow(context: CheckContext, run: Run, port: number, attempt: ConnectAttempt): void {
+  const lineAt = run.lineSeenAt[0]!;
+  const seen = attempt.firstSeenAt !== undefined;
+  const since = seen ? 'after its connect began' : 'after it started';
+  const window = `about ${formatDuration(CONNECT_TIMEOUT_MS)} after the connect began`;
+  // Sooner: measured from a moment before the connect began (or the program's start), so never too short.
+  const soonest = lineAt - (seen ? (attempt.lastMissAt ?? run.program.startedAt) : run.program.startedAt);
+  if (soonest < TIMEOUT_SOONEST_MS) {
+    fail(`${FILE} reported "${port} timeout" ${formatDuration(soonest)} ${since}: before the ${formatDuration(CONNECT_TIMEOUT_MS)} a port is given to answer`, {
+      expected: `"${port} timeout", ${window}`,
+      actual: `"${port} timeout" at most ${formatDuration(soonest)} ${since}`,
+      hint: `Wait the full ${formatDuration(CONNECT_TIMEOUT_MS)} before giving up: socket.setTimeout(${CONNECT_TIMEOUT_MS}), in milliseconds. A port on a busy or distant host can take longer than ${formatDuration(soonest)} to answer, and a shorter deadline reports it as "timeout" although it is open.`,
+    });
+  }
+  // Later: measured from a moment after the connect began (or, unseen, from the start, with room for node to start).
+  const latest = CONNECT_TIMEOUT_MS + context.ms(seen ? TIMEOUT_SLACK_MS : 2 * TIMEOUT_SLACK_MS);
+  const took = lineAt - (attempt.firstSeenAt ?? run.program.startedAt);
+  if (took > latest) {
+    fail(`${FILE} reported "${port} timeout" only ${formatDuration(took)} ${since}: the contract gives a port ${formatDuration(CONNECT_TIMEOUT_MS)}`, {
+      expected: `"${port} timeout", ${window} (${formatDuration(latest)} at the latest)`,
+      actual: `"${port} timeout" ${formatDuration(took)} ${since}`,
+      hint: `Give up after ${formatDuration(CONNECT_TIMEOUT_MS)}, not later: socket.setTimeout(${CONNECT_TIMEOUT_MS}) counts milliseconds from the connect, and on "timeout" destroy the socket and report at once. A checker that waits longer than it promised makes every script that uses it wait too.`,
+    });
+  }
+}
+
+/** Fails unless the program ended within EXIT_MS of its last line. `server` is the grader's server it connected to, if any. */
+async function expectExitAfterAnswers(context: CheckContext, run: Run, server?: GraderServer): Promise<void> {
+  const { program } = run;
+  const limit = context.ms(EXIT_MS);
+  const lastLineAt = run.lineSeenAt.at(-1) ?? Date.now();
+  // A timer counts from the event loop's cached clock and may fire a little before Date.now() says it is due.
+  while (program.running && Date.now() < lastLineAt + limit) await exitWithin(program, lastLineAt + limit - Date.now());
+  const endedAt = program.running ? undefined : (run.exitedAt ?? Date.now());
+  const after = (endedAt ?? Date.now()) - lastLineAt;
+  if (endedAt !== undefined && after <= limit) return;
+  const open = server?.peers.filter((peer) => !peer.gotEnd && !peer.closed) ?? [];
+  const port = server?.port;
+  fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} printed every answer but was still running ${formatDuration(after)} later: close every socket and let the program end`, {
+    expected: `the process gone within ${formatDuration(limit)} of its last line`,
+    actual: endedAt === undefined
+      ? `still running${open.length ? `, its connection to port ${port} still open` : ''}`
+      : `${describeExit(program.exit!)} ${formatDuration(after)} after its last line`,
+    hint: open.length
+      ? `Its connection to port ${port} is still open, and an open socket keeps Node's event loop, and so the process, alive. Call socket.destroy() as soon as you know the answer, in every ending: "connect", "timeout" and "error".`
+      : 'Every connection it made is closed, yet the process kept running: something else keeps the event loop alive, such as a setTimeout or setInterval never cleared, a server, or stdin being read. Clear each timer once its port has answered; do not hide it with process.exit(), which can cut the output short.',
+  });
 }
 
 /** The ports of one mixed run, and what each is now. */
@@ -161,6 +306,8 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
   let mixedRun: Run;
   let silentRun: Run;
   let silentServer: GraderServer;
+  let openServer: GraderServer;
+  let openClaim: OpenClaim;
 
   return [
     {
@@ -169,10 +316,19 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       hint: 'Connect with net.connect(port, HOST), HOST from the environment, and print `${port} open` on "connect".',
       async run(context) {
         const port = await context.freePort();
-        await openPort(context, port, 'greeting');
+        openServer = await openPort(context, port, 'greeting');
+        openClaim = claim(port, openServer);
         openRun = startChecker(context, [String(port)]);
-        const lines = await untilLinesOrExit(openRun.program, 1, context.ms(RUN_MS));
+        const lines = await untilLinesOrExit(openRun, 1, context.ms(RUN_MS));
         expectReport(context, openRun, lines, port, 'open');
+      },
+    },
+    {
+      id: 'connects-to-open-port',
+      title: 'reports "open" only after connecting: the grader\'s server on that port accepted its connection',
+      hint: 'Decide "open" in the "connect" handler of your own net.connect(port, HOST): the grader counts the connections its servers accept.',
+      async run(context) {
+        await expectConnected(context, openRun, [openClaim]);
       },
     },
     {
@@ -182,8 +338,10 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       async run(context) {
         const port = await context.freePort();
         closedRun = startChecker(context, [String(port)]);
-        await exitWithin(closedRun.program, context.ms(RUN_MS));
-        const lines = printedLines(closedRun.program);
+        await untilLinesOrExit(closedRun, 1, context.ms(RUN_MS));
+        // A crash (or another line) right after the line still counts; one that keeps running is the next check's.
+        await exitWithin(closedRun.program, context.ms(EXIT_MS));
+        const lines = observe(closedRun);
         expectReport(context, closedRun, lines, port, 'closed');
         const crash = crashReport(closedRun.program.stderr.text);
         if (crash) {
@@ -196,15 +354,26 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       },
     },
     {
+      id: 'exits-after-answers',
+      title: `exits by itself within ${formatDuration(EXIT_MS)} of printing its last answer`,
+      hint: 'Once every port is reported, nothing may keep the event loop alive: destroy every socket and clear every timer, and the process ends by itself.',
+      async run(context) {
+        await expectExitAfterAnswers(context, openRun, openServer);
+        await expectExitAfterAnswers(context, closedRun);
+      },
+    },
+    {
       id: 'silent-server-open',
       title: 'reports "open" for a server that accepts and never says anything (does not wait for data)',
       hint: 'Decide on "connect": the connection is established, that is all "open" means. Never wait for "data".',
       async run(context) {
         const port = await context.freePort();
         silentServer = await openPort(context, port, 'silent');
+        const silentClaim = claim(port, silentServer);
         silentRun = startChecker(context, [String(port)]);
-        const lines = await untilLinesOrExit(silentRun.program, 1, context.ms(RUN_MS));
+        const lines = await untilLinesOrExit(silentRun, 1, context.ms(RUN_MS));
         expectReport(context, silentRun, lines, port, 'open');
+        await expectConnected(context, silentRun, [silentClaim]);
       },
     },
     {
@@ -246,9 +415,11 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const port = await context.freePort();
         await listenWithoutAnswering(context, port);
         context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
+        const { attempt, look } = watchAttempt(context, port);
         const run = startChecker(context, [String(port)]);
-        const lines = await untilLinesOrExit(run.program, 1, context.ms(RUN_MS));
+        const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS), look);
         expectReport(context, run, lines, port, 'timeout');
+        expectTimeoutWindow(context, run, port, attempt);
       },
     },
     {
@@ -273,8 +444,11 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
           }
         }
         context.transcript.note('grader', `ports now: ${mix.ports.map((port) => `${port} ${mix.states.get(port)}`).join(', ')}`);
+        const openClaims = () => mix.ports.filter((port) => mix.states.get(port) === 'open').map((port) => claim(port, mix.servers.get(port)!));
+        const firstClaims = openClaims();
         mixedRun = startChecker(context, mix.ports.map(String));
-        expectMix(context, mixedRun, await untilLinesOrExit(mixedRun.program, MIX_SIZE, context.ms(RUN_MS)), mix, 'first run', new Set());
+        expectMix(context, mixedRun, await untilLinesOrExit(mixedRun, MIX_SIZE, context.ms(RUN_MS)), mix, 'first run', new Set());
+        await expectConnected(context, mixedRun, firstClaims);
 
         // Close some open ports and open some closed ones, on the same numbers, just before the second run.
         const changed = new Set<number>();
@@ -291,8 +465,10 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
           changed.add(port);
         }
         context.transcript.note('grader', `flipped ${[...changed].join(', ')}; ports now: ${mix.ports.map((port) => `${port} ${mix.states.get(port)}`).join(', ')}`);
+        const secondClaims = openClaims();
         const again = startChecker(context, mix.ports.map(String));
-        expectMix(context, again, await untilLinesOrExit(again.program, MIX_SIZE, context.ms(RUN_MS)), mix, 'second run, after the grader flipped some ports', changed);
+        expectMix(context, again, await untilLinesOrExit(again, MIX_SIZE, context.ms(RUN_MS)), mix, 'second run, after the grader flipped some ports', changed);
+        await expectConnected(context, again, secondClaims);
       },
     },
     {

@@ -26,23 +26,42 @@ server.listen({ host: workerData.host, port: workerData.port, backlog: 1, exclus
 });
 `;
 
-/** Length of the accept queue of the LISTEN socket on host:port, per /proc/net/tcp. */
-function acceptQueueLength(host: string, port: number): number | undefined {
+/** An IPv4 host and port as /proc/net/tcp writes them: 127.0.0.1:8080 is "0100007F:1F90". */
+function procEndpoint(host: string, port: number): string {
   const [a, b, c, d] = host.split('.').map(Number) as [number, number, number, number];
   const hexHost = [d, c, b, a].map((byte) => byte.toString(16).padStart(2, '0')).join('').toUpperCase();
-  const local = `${hexHost}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${hexHost}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The rows of /proc/net/tcp split into fields: sl, local, remote, state, tx_queue:rx_queue, …; undefined if unreadable. */
+function procTcpRows(): string[][] | undefined {
   let text: string;
   try {
     text = readFileSync('/proc/net/tcp', 'utf8');
   } catch {
     return undefined;
   }
-  for (const line of text.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    // fields: sl, local, remote, state, tx_queue:rx_queue; for a listener rx_queue is the accept queue.
-    if (fields[1] === local && fields[3] === '0A') return parseInt(fields[4]!.split(':')[1]!, 16);
-  }
-  return undefined;
+  return text.split('\n').slice(1).map((line) => line.trim().split(/\s+/));
+}
+
+/** Length of the accept queue of the LISTEN socket on host:port, per /proc/net/tcp. */
+function acceptQueueLength(host: string, port: number): number | undefined {
+  const local = procEndpoint(host, port);
+  // For a listener rx_queue is the accept queue.
+  const row = procTcpRows()?.find((fields) => fields[1] === local && fields[3] === '0A');
+  return row ? parseInt(row[4]!.split(':')[1]!, 16) : undefined;
+}
+
+/**
+ * The local ends of every socket now connecting (SYN-SENT) to host:port, per /proc/net/tcp;
+ * undefined if it cannot be read. A connect to the port that never answers stays in SYN-SENT
+ * until the program gives up, so this shows when a program's attempt began and whether it made one.
+ */
+export function connectingTo(host: string, port: number): Set<string> | undefined {
+  const remote = procEndpoint(host, port);
+  const rows = procTcpRows();
+  if (!rows) return undefined;
+  return new Set(rows.filter((fields) => fields[2] === remote && fields[3] === '02').map((fields) => fields[1]!));
 }
 
 function connectOnce(host: string, port: number, context: CheckContext): { socket: net.Socket; connected: Promise<boolean> } {

@@ -4,20 +4,26 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { course, findLesson, type Lesson } from '../../lessons/course.ts';
 import { buildReport, summaryLines, toCsv, type ClassRow } from '../class/report.ts';
+import { classIsolation } from '../class/isolation.ts';
 import { gradeStudentLesson } from '../class/run.ts';
+import { displayName, listStudents } from '../class/students.ts';
+import { writeFileAtomic } from '../fs/write-atomic.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
-import { randomSeed } from '../net/random.ts';
+import { deriveSeed, randomSeed } from '../net/random.ts';
 import { parseSeed } from '../source.ts';
 
-export const classUsage = `Usage: npm run grade:class -- DIR [--lessons 1,2,3] [--jobs N] [--out DIR] [--seed N] [--timeout SECONDS]
+export const classUsage = `Usage: npm run grade:class -- DIR [--lessons 1,2,3] [--jobs N] [--out DIR] [--seed N] [--timeout SECONDS] [--trust]
 
   DIR        a folder with one sub-folder per student, each laid out like exercises/
   --lessons  which lessons to grade (default: all)
   --jobs     gradings at once (default: the number of cores)
   --out      where class-report.csv and class-report.json go (default: ./reports)
-  --seed     the seed every student gets (default: random, printed)
-  --timeout  the most one student's lesson may take, in seconds (default 180)`;
+  --seed     the class seed; each student's lesson gets its own seed derived from it
+             (default: random, printed; every row records its own)
+  --timeout  the most one student's lesson may take, in seconds (default 180)
+  --trust    run the programs without the sandbox (needed off Linux or without bubblewrap);
+             only for code you trust: it runs as you, with your files and network`;
 
 function parseLessons(raw: string | undefined): Lesson[] {
   if (!raw) return [...course];
@@ -60,6 +66,7 @@ export async function classCommand(argv: readonly string[], io: Io): Promise<num
       out: { type: 'string' },
       seed: { type: 'string' },
       timeout: { type: 'string' },
+      trust: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,29 +82,37 @@ export async function classCommand(argv: readonly string[], io: Io): Promise<num
   const timeoutMs = parsePositive(values.timeout, 'timeout', 180) * 1000;
   const seed = parseSeed(values.seed) ?? randomSeed();
   const outDir = path.resolve(io.cwd, values.out ?? 'reports');
-  const students = fs
-    .readdirSync(classDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort();
-  if (students.length === 0) throw new UsageError(`${positionals[0]}: no student folders in it`);
+  const isolation = classIsolation(values.trust === true);
+  const { students, symlinked } = listStudents(classDir);
+  if (students.length === 0 && symlinked.length === 0) throw new UsageError(`${positionals[0]}: no student folders in it`);
 
   const work = students.flatMap((student) => lessons.map((lesson) => ({ student, lesson })));
-  writeLines(io.stderr, [`Grading ${students.length} students × ${lessons.length} lessons (${work.length} gradings, ${jobs} at once, seed ${seed})`]);
+  writeLines(io.stderr, [
+    `Grading ${students.length} students × ${lessons.length} lessons (${work.length} gradings, ${jobs} at once, class seed ${seed})`,
+    isolation.sandboxed ? `Sandbox: ${isolation.description}` : `WARNING: no sandbox (${isolation.description}); a submission can read and change anything you can`,
+  ]);
   let done = 0;
-  const rows: ClassRow[] = await pool(work, jobs, async ({ student, lesson }) => {
-    const row = await gradeStudentLesson({ studentDir: path.join(classDir, student), student, lesson, seed, timeoutMs });
+  const graded: ClassRow[] = await pool(work, jobs, async ({ student, lesson }) => {
+    const studentSeed = deriveSeed(seed, `${student}/${lesson.slug}`);
+    const row = await gradeStudentLesson({ studentDir: path.join(classDir, student), student, lesson, seed: studentSeed, timeoutMs, isolation });
     done++;
-    const label = `${student} lesson-${lesson.number}: ${row.status}`;
+    const label = `${displayName(student)} lesson-${lesson.number}: ${row.status}`;
     io.stderr.write(io.stderr.isTTY ? progressBar(done, work.length, label) : `${label}\n`);
     return row;
   });
   if (io.stderr.isTTY) io.stderr.write('\n');
+  // A symlinked folder could point anywhere on the instructor's disk: reported, never followed.
+  const refused: ClassRow[] = symlinked.flatMap((student) =>
+    lessons.map((lesson) => ({
+      student, lesson: lesson.number, slug: lesson.slug, status: 'missing' as const, score: 0, maxScore: 0, seed, sandbox: isolation.description,
+      message: 'the student folder is a symbolic link; it was not followed (copy the folder in instead)',
+    })),
+  );
+  const rows = [...graded, ...refused];
 
-  const report = buildReport(students, rows);
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'class-report.csv'), toCsv(rows));
-  fs.writeFileSync(path.join(outDir, 'class-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const report = buildReport([...students, ...symlinked].sort(), rows, { sandbox: isolation.description, seed });
+  writeFileAtomic(path.join(outDir, 'class-report.csv'), toCsv(rows));
+  writeFileAtomic(path.join(outDir, 'class-report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeLines(io.stdout, [...summaryLines(report), '', `Reports: ${path.relative(io.cwd, outDir) || '.'}/class-report.csv and class-report.json`]);
   return EXIT.pass;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { course, findLesson } from '../../lessons/course.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { sandboxSupport } from '../run/sandbox.ts';
 import { gradeLesson, type LessonResult } from '../grade.ts';
 import { writeLines, type Io } from '../io.ts';
 import { randomSeed } from '../net/random.ts';
@@ -12,13 +13,14 @@ import { recordResult } from '../progress.ts';
 import { progressCommand } from './progress.ts';
 import path from 'node:path';
 
-export const gradeUsage = `Usage: npm run grade [lesson-N] [-- --solution | --dir PATH] [--seed N] [--json]
+export const gradeUsage = `Usage: npm run grade [lesson-N] [-- --solution | --dir PATH] [--seed N] [--json] [--sandbox]
 
   lesson-N     the lesson to grade (lesson-3, 3 or 03-framing); without it, your progress
   --solution   grade the reference solutions instead of exercises/
   --dir PATH   grade another copy laid out like exercises/ (a student's checkout)
   --seed N     fix every random choice (printed with each failure)
   --json       print a machine-readable result (schema: grader/README.md)
+  --sandbox    run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons
 
 Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.`;
 
@@ -35,6 +37,7 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
       dir: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      sandbox: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +48,10 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
   if (positionals.length === 0) return progressCommand(io);
   if (positionals.length > 1) return usage(io, `expected one lesson, got: ${positionals.join(' ')}`);
   const lesson = findLesson(positionals[0]!);
+  if (values.sandbox) {
+    const support = sandboxSupport();
+    if (!support.ok) throw new UsageError(`--sandbox: ${support.reason}`);
+  }
   const source = resolveSource(values, io.cwd);
   const seed = parseSeed(values.seed) ?? randomSeed();
   const paint = painter(!values.json && colorEnabled(io.stdout, io.env));
@@ -56,6 +63,7 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
     lesson,
     root: source.root,
     seed,
+    sandbox: values.sandbox,
     // On a terminal the running check shows until its result replaces it.
     onCheckStart: !values.json && io.stdout.isTTY ? (check) => io.stdout.write(paint('dim', `  … ${check.title}`)) : undefined,
     onCheckDone: values.json

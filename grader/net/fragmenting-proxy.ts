@@ -56,6 +56,8 @@ class Relay {
   private stopped = false;
   private held = false;
   private pausedForQueue = false;
+  /** The pump has stopped: input is only counted (the source is paused as before), never held. */
+  private finished = false;
   private lastInputAt = Date.now();
   private wake: (() => void) | undefined;
   readonly stats: DirectionStats;
@@ -71,7 +73,7 @@ class Relay {
   ) {
     this.stats = { connection, direction, bytes: 0, pieces: 0, smallest: Infinity, largest: 0, firstSizes: [], ended: false };
     from.on('data', (chunk: Buffer) => {
-      this.queue.push(chunk);
+      if (!this.finished) this.queue.push(chunk);
       this.queued += chunk.length;
       this.lastInputAt = Date.now();
       if (this.queued >= QUEUE_HIGH && !this.pausedForQueue) {
@@ -155,6 +157,17 @@ class Relay {
   }
 
   private async pump(): Promise<void> {
+    try {
+      await this.relayUntilDone();
+    } finally {
+      // Nothing will be written any more: let go of what is queued. The count stays, so the
+      // source pauses at QUEUE_HIGH exactly as if the bytes were still held.
+      this.finished = true;
+      this.queue.length = 0;
+    }
+  }
+
+  private async relayUntilDone(): Promise<void> {
     while (!this.stopped) {
       if (this.queued === 0) {
         if (this.sourceEnded) {

@@ -59,6 +59,11 @@ export class Random {
   }
 }
 
+/** A seed of its own for one purpose under a shared seed: one student's lesson in a class run. */
+export function deriveSeed(seed: number, label: string): number {
+  return new Random(seed).fork(label).int(0, 0xffffffff);
+}
+
 export function randomSeed(): number {
   return Math.floor(Math.random() * 1_000_000);
 }

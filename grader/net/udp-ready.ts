@@ -28,7 +28,7 @@ export async function probeUntilEcho(options: ProbeOptions): Promise<Datagram> {
   const { peer, host, port, deadlineMs, program, giveUp } = options;
   const where = udpAddress(host, port);
   const sent = new Set<string>();
-  const from = peer.received.length;
+  const from = peer.count;
   const echo = () => peer.since(from).find((datagram) => sent.has(datagram.data.toString('latin1')));
   const end = Date.now() + deadlineMs;
   let delay = 20;

@@ -12,13 +12,30 @@ export interface Repro {
   readonly source: readonly string[];
 }
 
+/**
+ * Text with every control character shown as an escape (\x1b, \n, \r), tab excepted: C0, DEL
+ * and C1 (U+0080–U+009F, which some terminals read as ESC sequences). A learner's program must
+ * not be able to clear the screen, recolour, move the cursor or overwrite a line of the report.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (char) =>
+    char === '\n' ? '\\n' : char === '\r' ? '\\r' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** Each line escaped; the line breaks themselves (\n or \r\n) stay line breaks. */
+function escapeLines(text: string): string {
+  return text.split(/\r?\n/).map(escapeControl).join('\n');
+}
+
 export function reproCommand({ lesson, seed, source }: Repro): string {
-  const args = [...source, '--seed', String(seed)].map((arg) => (/^[\w./:=@-]+$/.test(arg) ? arg : JSON.stringify(arg)));
+  // JSON.stringify escapes C0 but leaves DEL and C1 as they are.
+  const args = [...source, '--seed', String(seed)].map((arg) => (/^[\w./:=@-]+$/.test(arg) ? arg : escapeControl(JSON.stringify(arg))));
   return `npm run grade lesson-${lesson.number} -- ${args.join(' ')}`;
 }
 
 export function lessonHeader(lesson: Lesson, dir: string, paint: Paint): string {
-  return `${paint('bold', `Lesson ${lesson.number}: ${lesson.title}`)} ${paint('dim', `(${dir})`)}`;
+  return `${paint('bold', `Lesson ${lesson.number}: ${lesson.title}`)} ${paint('dim', `(${escapeControl(dir)})`)}`;
 }
 
 export function checkLine(result: CheckResult, paint: Paint): string {
@@ -39,13 +56,16 @@ function indent(lines: readonly string[], prefix = '      '): string[] {
   return lines.map((line) => `${prefix}${line}`);
 }
 
-/** The end of a program's output, each line cut short: enough to see what happened. */
+/** The end of a program's output, each line cut short and its control characters escaped. */
 function lastLines(text: string, count = 15, width = 200): string[] {
   return text
     .trimEnd()
-    .split('\n')
+    .split(/\r?\n/)
     .slice(-count)
-    .map((line) => (line.length > width ? `${line.slice(0, width)}… (+${line.length - width} characters)` : line));
+    .map((line) => {
+      const shown = escapeControl(line.slice(0, width));
+      return line.length > width ? `${shown}… (+${line.length - width} characters)` : shown;
+    });
 }
 
 function outputBlock(result: CheckResult): string[] {
@@ -66,19 +86,20 @@ export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): s
   if (result.status === 'error') {
     return [
       ...indent([paint('yellow', 'This is a bug in the grader, not in your program. Please report it with:')]),
-      ...indent((result.error ?? '').split('\n').slice(0, 12)),
+      ...indent((result.error ?? '').split('\n').slice(0, 12).map(escapeControl)),
       ...indent([`reproduce: ${reproCommand(repro)}`]),
     ];
   }
   const failure = result.failure;
   if (!failure) return [];
-  const lines: string[] = [paint('red', failure.summary)];
-  if (failure.expected !== undefined) lines.push(`expected: ${failure.expected}`);
-  if (failure.actual !== undefined) lines.push(`actual:   ${failure.actual}`);
-  if (result.transcript.length) lines.push('', 'On the wire (grader side):', ...indent(formatTranscript(result.transcript), '  '));
+  // Summary, expected and actual may quote the program's own bytes.
+  const lines: string[] = [paint('red', escapeLines(failure.summary))];
+  if (failure.expected !== undefined) lines.push(`expected: ${escapeLines(failure.expected)}`);
+  if (failure.actual !== undefined) lines.push(`actual:   ${escapeLines(failure.actual)}`);
+  if (result.transcript.length) lines.push('', 'On the wire (grader side):', ...indent(formatTranscript(result.transcript).map(escapeControl), '  '));
   const output = outputBlock(result);
   if (output.length) lines.push('', 'Your program:', ...indent(output, '  '));
-  lines.push('', `${paint('cyan', 'Hint:')} ${failure.hint}`);
+  lines.push('', `${paint('cyan', 'Hint:')} ${escapeLines(failure.hint)}`);
   lines.push(`${paint('dim', 'Reproduce:')} ${reproCommand(repro)}`);
   return indent(lines);
 }

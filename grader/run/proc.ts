@@ -101,6 +101,7 @@ function allPids(): number[] {
 interface ProcStat {
   readonly pid: number;
   readonly state: string;
+  readonly ppid: number;
   readonly pgid: number;
 }
 
@@ -109,15 +110,35 @@ function statOf(pid: number): ProcStat | undefined {
   if (!text) return undefined;
   // The command name is in parentheses and may itself contain spaces or ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: rest[0]!, pgid: Number(rest[2]) };
+  return { pid, state: rest[0]!, ppid: Number(rest[1]), pgid: Number(rest[2]) };
+}
+
+function liveStats(): ProcStat[] {
+  return allPids()
+    .map(statOf)
+    .filter((stat): stat is ProcStat => stat !== undefined && stat.state !== 'Z');
 }
 
 /** Live (not zombie) members of a process group. */
 export function liveGroupMembers(pgid: number): number[] {
-  return allPids()
-    .map(statOf)
-    .filter((stat): stat is ProcStat => stat !== undefined && stat.pgid === pgid && stat.state !== 'Z')
+  return liveStats()
+    .filter((stat) => stat.pgid === pgid)
     .map((stat) => stat.pid);
+}
+
+/** Live descendants of `pid` (children, theirs, …), found through parent links. */
+export function liveDescendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const stat of liveStats()) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat.pid]);
+  const found: number[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  while (queue.length) {
+    const next = queue.shift()!;
+    if (found.includes(next)) continue;
+    found.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
 }
 
 export function isLive(pid: number): boolean {
@@ -125,12 +146,32 @@ export function isLive(pid: number): boolean {
   return stat !== undefined && stat.state !== 'Z';
 }
 
-/** Live processes whose environment carries `NAME=value`: how escaped grandchildren are found. */
-export function processesWithEnv(name: string, value: string): number[] {
-  const needle = `${name}=${value}`;
-  return allPids().filter((pid) => {
-    if (pid === process.pid) return false;
-    const environ = readText(`/proc/${pid}/environ`);
-    return environ !== undefined && environ.split('\0').includes(needle) && isLive(pid);
-  });
+/** Resident memory of a process in bytes (0 when it is gone). */
+export function residentBytes(pid: number): number {
+  const fields = readText(`/proc/${pid}/statm`)?.split(' ');
+  return fields ? Number(fields[1]) * 4096 : 0;
+}
+
+/** The command line of a process, for messages: "node server.ts". */
+export function commandLineOf(pid: number): string {
+  const line = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ').replace(/\s+/g, ' ');
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+}
+
+export interface OwnedSocket extends KernelSocket {
+  readonly pid: number;
+}
+
+/** Every process's sockets that `wanted` selects, with the pid that holds each. */
+export function socketOwners(wanted: (socket: KernelSocket) => boolean): OwnedSocket[] {
+  const byInode = new Map(kernelSockets().filter(wanted).map((socket) => [socket.inode, socket]));
+  if (byInode.size === 0) return [];
+  const owned: OwnedSocket[] = [];
+  for (const pid of allPids()) {
+    for (const inode of socketInodesOf(pid)) {
+      const socket = byInode.get(inode);
+      if (socket) owned.push({ ...socket, pid });
+    }
+  }
+  return owned;
 }

@@ -1,26 +1,34 @@
 // Starts a learner's program as the grader wants it: its own process group, only the
 // environment it needs, a capped heap and capped output, and a stop() that leaves nothing behind.
 import { execa } from 'execa';
-import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createCgroup, joinCommand, type Cgroup } from './cgroup.ts';
 import { CappedOutput } from './output.ts';
 import { formatDuration, pollUntil, scaled } from './deadline.ts';
-import { hasProc, liveGroupMembers, processesWithEnv } from './proc.ts';
+import { hasProc, isLive, liveDescendants, liveGroupMembers, residentBytes } from './proc.ts';
+import { boxCommand, unboxExit } from './sandbox.ts';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const nodeModules = path.resolve(createRequire(import.meta.url).resolve('tsx'), '../../..');
+const nodeBinary = fs.realpathSync(process.execPath);
 
 /** How long output may still arrive after a program exited. */
 const OUTPUT_DRAIN_MS = 300;
 
-/** Name of the variable every started program carries, so escaped grandchildren can be found. */
-export const RUN_ID_VARIABLE = 'SOCKETS_COURSE_RUN_ID';
+/** What one program (with everything it starts) may use. */
+export const PROGRAM_LIMITS = { memoryBytes: 512 * 1024 * 1024, maxProcesses: 64 } as const;
+const WATCHDOG_INTERVAL_MS = 250;
+
+/** setpriv's parent-death signal: a grader killed by SIGKILL still takes its direct children along. */
+const pdeathsig = process.platform === 'linux' && fs.existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--'] : [];
 
 export interface ProgramOptions {
   /** Absolute path of the .ts file to run. */
   readonly file: string;
-  /** The only environment the program sees besides PATH and the run id (HOST, PORT, …). */
+  /** The only environment the program sees besides PATH (HOST, PORT, …). */
   readonly env?: Readonly<Record<string, string>>;
   readonly args?: readonly string[];
   /** Written to stdin, which is then closed; without it stdin is closed from the start. */
@@ -30,39 +38,54 @@ export interface ProgramOptions {
   readonly heapMb?: number;
   /** Safety net: the group is killed after this long whatever the checks do. */
   readonly maxLifetimeMs?: number;
+  /** Run in a bubblewrap box that sees only these folders (read-only) besides the system's. */
+  readonly box?: { readonly readOnly: readonly string[] };
 }
 
 export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
+  /** Set when the grader's memory cap is why it died. */
+  readonly overMemoryCap?: boolean;
 }
 
 export function describeExit(exit: ExitInfo): string {
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return exit.overMemoryCap ? `${how} after going over the ${PROGRAM_LIMITS.memoryBytes / 1024 / 1024} MiB memory cap` : how;
 }
 
 const live = new Set<RunningProgram>();
 
 export class RunningProgram {
   readonly label: string;
-  readonly runId = randomUUID();
   readonly stdout: CappedOutput;
   readonly stderr: CappedOutput;
   readonly exited: Promise<ExitInfo>;
   readonly startedAt = Date.now();
   readonly pid: number;
+  /** How the program's processes are tracked and capped: "cgroup v1", "process group", … */
+  readonly containment: string;
   exit: ExitInfo | undefined;
   private readonly lifetime: NodeJS.Timeout;
+  private readonly cgroup: Cgroup | undefined;
+  private readonly watchdog: NodeJS.Timeout | undefined;
+  /** Every pid seen belonging to this run, so a child that left the group is still stopped. */
+  private readonly seen = new Set<number>();
+  private overMemoryCap = false;
 
   constructor(readonly options: ProgramOptions) {
     this.label = path.basename(options.file);
     const cap = options.outputCapBytes ?? 256 * 1024;
     this.stdout = new CappedOutput(cap);
     this.stderr = new CappedOutput(cap);
-    const nodeArgs = [`--max-old-space-size=${options.heapMb ?? 256}`, '--import', tsxLoader, options.file];
-    const subprocess = execa(process.execPath, [...nodeArgs, ...(options.args ?? [])], {
-      cwd: path.dirname(options.file),
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [RUN_ID_VARIABLE]: this.runId, ...options.env },
+    this.cgroup = createCgroup(PROGRAM_LIMITS);
+    const cwd = path.dirname(options.file);
+    const wrapper = options.box ? boxCommand({ readOnly: [nodeModules, ...options.box.readOnly], cwd }) : pdeathsig;
+    const nodeArgs = [`--max-old-space-size=${options.heapMb ?? 256}`, '--import', tsxLoader, options.file, ...(options.args ?? [])];
+    const [command, ...args] = [...joinCommand(this.cgroup), ...wrapper, nodeBinary, ...nodeArgs];
+    const subprocess = execa(command!, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
       extendEnv: false,
       detached: true,
       buffer: false,
@@ -73,7 +96,11 @@ export class RunningProgram {
     });
     if (subprocess.pid === undefined) throw new Error(`could not start node for ${options.file}`);
     this.pid = subprocess.pid;
+    this.seen.add(this.pid);
     live.add(this);
+    this.containment = [options.box ? 'bubblewrap' : undefined, this.cgroup?.kind ?? (hasProc ? 'process group, RSS watchdog' : 'process group')]
+      .filter(Boolean)
+      .join(', ');
     subprocess.stdout?.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     subprocess.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     if (options.stdin !== undefined) {
@@ -87,9 +114,11 @@ export class RunningProgram {
       [subprocess.stdout, subprocess.stderr].map((stream) => (stream ? new Promise((done) => stream.once('close', done)) : undefined)),
     );
     this.exited = new Promise((resolve) => {
-      subprocess.once('exit', (code, signal) => {
+      subprocess.once('exit', (rawCode, rawSignal) => {
         const finish = () => {
-          this.exit = { code, signal };
+          const { code, signal } = options.box ? unboxExit(rawCode, rawSignal) : { code: rawCode, signal: rawSignal };
+          const overMemoryCap = this.overMemoryCap || this.cgroup?.hitMemoryCap() === true;
+          this.exit = overMemoryCap && signal === 'SIGKILL' ? { code, signal, overMemoryCap } : { code, signal };
           resolve(this.exit);
         };
         const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
@@ -99,23 +128,55 @@ export class RunningProgram {
     subprocess.catch(() => {});
     this.lifetime = setTimeout(() => void this.stop(), options.maxLifetimeMs ?? scaled(120_000));
     this.lifetime.unref();
+    // Without a memory cgroup the cap is kept by looking: RSS of everything the program started.
+    if (!this.cgroup && hasProc) {
+      this.watchdog = setInterval(() => this.watch(), WATCHDOG_INTERVAL_MS);
+      this.watchdog.unref();
+    }
   }
 
   get running(): boolean {
     return this.exit === undefined;
   }
 
-  /** Every process this run left: the group, and on Linux anything that carries its run id. */
+  private watch(): void {
+    const pids = this.leftovers();
+    const rss = pids.reduce((sum, pid) => sum + residentBytes(pid), 0);
+    if (rss > PROGRAM_LIMITS.memoryBytes) {
+      this.overMemoryCap = true;
+      this.signal('SIGKILL', pids);
+    }
+  }
+
+  /** Every pid this run was seen to have (for tests that prove none is left). */
+  get pidsSeen(): readonly number[] {
+    return [...this.seen];
+  }
+
+  /** Every live process of this run: its cgroup, else its group, its descendants and any seen before. */
   leftovers(): number[] {
-    if (hasProc) {
-      return [...new Set([...liveGroupMembers(this.pid), ...processesWithEnv(RUN_ID_VARIABLE, this.runId)])];
+    if (this.cgroup) {
+      const members = this.cgroup.members();
+      for (const pid of members) this.seen.add(pid);
+      return members;
     }
-    try {
-      process.kill(-this.pid, 0);
-      return [this.pid];
-    } catch {
-      return [];
+    if (!hasProc) {
+      try {
+        process.kill(-this.pid, 0);
+        return [this.pid];
+      } catch {
+        return [];
+      }
     }
+    const found = [...liveGroupMembers(this.pid), ...(isLive(this.pid) ? [this.pid, ...liveDescendants(this.pid)] : [])];
+    for (const pid of found) this.seen.add(pid);
+    return [...this.seen].filter(isLive);
+  }
+
+  /** Synchronous last resort, for the grader's own exit. */
+  killEverything(): void {
+    this.cgroup?.killAll();
+    this.cgroup?.remove();
   }
 
   private signal(signal: NodeJS.Signals, pids: readonly number[]): void {
@@ -131,20 +192,26 @@ export class RunningProgram {
   /** TERM to the whole group, KILL after `graceMs`, and wait until nothing of the run is left. */
   async stop(graceMs = scaled(500)): Promise<void> {
     clearTimeout(this.lifetime);
+    clearInterval(this.watchdog);
     const isGone = () => (this.leftovers().length === 0 ? true : undefined);
-    if (!isGone()) {
-      this.signal('SIGTERM', this.leftovers());
-      try {
-        await pollUntil(isGone, graceMs, `${this.label} to stop after SIGTERM`);
-      } catch {
-        this.signal('SIGKILL', this.leftovers());
-        const killWait = scaled(5000);
-        await pollUntil(isGone, killWait, `${this.label} to die after SIGKILL`).catch(() => {
-          throw new Error(`${this.label} (pid ${this.pid}) still had processes ${formatDuration(killWait)} after SIGKILL`);
-        });
+    try {
+      if (!isGone()) {
+        this.signal('SIGTERM', this.leftovers());
+        try {
+          await pollUntil(isGone, graceMs, `${this.label} to stop after SIGTERM`);
+        } catch {
+          this.signal('SIGKILL', this.leftovers());
+          this.cgroup?.killAll();
+          const killWait = scaled(5000);
+          await pollUntil(() => (this.cgroup?.killAll(), isGone()), killWait, `${this.label} to die after SIGKILL`).catch(() => {
+            throw new Error(`${this.label} (pid ${this.pid}) still had processes ${formatDuration(killWait)} after SIGKILL`);
+          });
+        }
       }
+    } finally {
+      this.cgroup?.remove();
+      live.delete(this);
     }
-    live.delete(this);
   }
 }
 
@@ -169,5 +236,6 @@ process.on('exit', () => {
     } catch {
       // already gone
     }
+    program.killEverything();
   }
 });

@@ -140,7 +140,7 @@ export const udpServerChecks: LessonChecks = () => {
       hint: 'Send back the very Buffer the "message" event gave you, in one socket.send(): a datagram is never split, merged or cut.',
       async run(context) {
         const random = context.random('datagram-sizes');
-        const from = first.received.length;
+        const from = first.count;
         for (const size of SIZES) {
           const sent = size === 1 ? random.bytes(1) : allByteValues(size, random);
           const before = echoes(first, from).length;
@@ -188,8 +188,8 @@ export const udpServerChecks: LessonChecks = () => {
         second = await openPeer(context, 'client-2');
         const third = await openPeer(context, 'client-3', otherLoopback(context.host));
         const peers = [second, third];
-        const starts = peers.map((peer) => peer.received.length);
-        const firstFrom = first.received.length;
+        const starts = peers.map((peer) => peer.count);
+        const firstFrom = first.count;
         const sent: string[][] = [[], []];
         // Interleaved and back to back, so a server that keeps "the client" in a variable mixes them up.
         for (let i = 1; i <= 10; i++) {
@@ -255,7 +255,7 @@ export const udpServerChecks: LessonChecks = () => {
         ];
         for (const [index, { payload, what }] of steps.entries()) {
           const marker = Buffer.from(`still there after ${what}?`);
-          const from = second.received.length;
+          const from = second.count;
           const got = () => second.since(from).map((datagram) => datagram.data);
           const markerBack = () => got().some((data) => data.equals(marker));
           const payloadBack = () => got().some((data) => data.equals(payload));

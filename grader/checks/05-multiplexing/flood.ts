@@ -2,6 +2,7 @@
 // replies. What it measures is how much the server let in: a server that stops reading
 // when its replies back up stalls it after the socket buffers fill; one that keeps reading
 // lets it push until the grader's cap.
+import { MiB } from '../../net/byte-window.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import type { Transcript } from '../../net/transcript.ts';
 import { sleep } from '../../run/deadline.ts';
@@ -11,6 +12,12 @@ export const FLOOD_LINE_BYTES = 64 * 1024;
 /** Writes in flight at once: enough to keep the kernel busy, few enough to keep the grader small. */
 const IN_FLIGHT = 4;
 const POLL_MS = 25;
+/**
+ * What the flooder's connection keeps of the replies: every reply is compared once the
+ * server reads again, and a server that passes the flood check let in at most its 48 MiB
+ * limit (plus the lines in flight), so at most about 48.3 MiB of replies are due.
+ */
+export const FLOOD_REPLIES_KEPT_BYTES = 64 * MiB;
 
 export type FloodEnd = 'stalled' | 'cap' | 'closed' | 'deadline';
 
@@ -42,7 +49,9 @@ export class Flooder {
     readonly peer: TcpPeer,
     private readonly transcript: Transcript,
     private readonly filler: Buffer,
-  ) {}
+  ) {
+    peer.keep({ headBytes: FLOOD_REPLIES_KEPT_BYTES });
+  }
 
   line(i: number): Buffer {
     return floodLine(i, this.filler);
@@ -88,11 +97,17 @@ export class Flooder {
     return { end, acceptedBytes: this.acceptedBytes, elapsedMs: Date.now() - started };
   }
 
-  /** The replies every written line should get, in order: "i LINE\n". */
+  /** The replies every written line should get, in order: "i LINE\n" (built once, in one buffer). */
   expectedReplies(): Buffer {
-    const replies: Buffer[] = [];
-    for (let i = 1; i <= this.linesWritten; i++) replies.push(Buffer.from(`${i} `, 'latin1'), this.line(i));
-    return Buffer.concat(replies);
+    let size = 0;
+    for (let i = 1; i <= this.linesWritten; i++) size += `${i} `.length + FLOOD_LINE_BYTES;
+    const replies = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = 1; i <= this.linesWritten; i++) {
+      at += replies.write(`${i} `, at, 'latin1');
+      at += this.line(i).copy(replies, at);
+    }
+    return replies;
   }
 }
 

@@ -1,37 +1,163 @@
 // Reading a line server's replies from the grader's end: wait for a number of complete
 // lines with a deadline, and describe what came back when it is not what was expected.
+// Each peer gets a LineReader that reads every chunk once, as it arrives: the work is
+// linear in what the server sends, and what is kept is bounded whatever it sends.
+import { GrowableBytes } from '../../net/byte-window.ts';
 import { escapeText } from '../../net/escape.ts';
-import type { TcpPeer } from '../../net/tcp-peer.ts';
+import type { StreamReader, TcpPeer } from '../../net/tcp-peer.ts';
 
 const NEWLINE = 0x0a;
 
-function countNewlines(data: Buffer): number {
-  let count = 0;
-  for (let at = data.indexOf(NEWLINE); at !== -1; at = data.indexOf(NEWLINE, at + 1)) count++;
-  return count;
+/** A line longer than this is kept cut to this length (the checks compare lines of a few dozen bytes). */
+export const MAX_LINE_BYTES = 8 * 1024;
+/** Complete lines kept per connection; later ones are counted only. */
+export const MAX_KEPT_LINES = 1000;
+/** ...and bytes of them: at least 16 lines of the longest kept length always fit. */
+export const MAX_KEPT_LINE_BYTES = 128 * 1024;
+
+export interface LineLimits {
+  readonly lineBytes: number;
+  readonly lines: number;
+  readonly keptBytes: number;
 }
 
-/** The replies so far: complete lines without their "\n", and what follows the last "\n". */
-function repliesOf(peer: TcpPeer): { lines: string[]; rest: string } {
-  const parts = peer.data().toString('latin1').split('\n');
-  const rest = parts.pop() ?? '';
-  return { lines: parts, rest };
+const DEFAULT_LIMITS: LineLimits = { lineBytes: MAX_LINE_BYTES, lines: MAX_KEPT_LINES, keptBytes: MAX_KEPT_LINE_BYTES };
+
+/** A line that did not fit: recorded, with its true length, instead of kept whole. */
+export interface LongLine {
+  /** 0-based number of the line. */
+  readonly index: number;
+  readonly bytes: number;
+}
+
+/**
+ * Splits a byte stream into "\n"-terminated lines, decoded as latin1 (one character per
+ * byte), as they arrive. Every byte is scanned once and copied at most once; lines are
+ * kept up to the limits and counted beyond them.
+ */
+export class LineReader implements StreamReader {
+  /** The first complete lines, without their "\n". */
+  readonly lines: string[] = [];
+  /** Complete lines seen, kept or not. */
+  count = 0;
+  /** The first line longer than `limits.lineBytes`, if any (it is kept cut, or not at all). */
+  longLine: LongLine | undefined;
+  /** Lines counted but not kept, because the limits were reached before them. */
+  dropped = 0;
+  private keptBytes = 0;
+  /** The unfinished line: its first `lineBytes` bytes, and its true length. */
+  private readonly partial: GrowableBytes;
+  private partialBytes = 0;
+
+  constructor(private readonly limits: LineLimits = DEFAULT_LIMITS) {
+    this.partial = new GrowableBytes(limits.lineBytes);
+  }
+
+  /** Bytes copied so far: linear in what was pushed. */
+  get copiedBytes(): number {
+    return this.partial.copied;
+  }
+
+  /** Bytes of line text held now (kept lines and the unfinished one). */
+  get retainedBytes(): number {
+    return this.keptBytes + this.partial.capacity;
+  }
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, at)) {
+      const bytes = this.partialBytes + (newline - at);
+      let text: string;
+      if (this.partialBytes === 0) {
+        text = chunk.toString('latin1', at, Math.min(newline, at + this.limits.lineBytes));
+      } else {
+        this.partial.append(chunk, at, newline);
+        text = this.partial.view().toString('latin1');
+        this.partial.rewind();
+      }
+      this.partialBytes = 0;
+      this.complete(text, bytes);
+      at = newline + 1;
+    }
+    if (at < chunk.length) {
+      this.partial.append(chunk, at);
+      this.partialBytes += chunk.length - at;
+    }
+  }
+
+  private complete(text: string, bytes: number): void {
+    const index = this.count++;
+    if (bytes > this.limits.lineBytes) this.longLine ??= { index, bytes };
+    // Kept lines stay a prefix of all lines: once one is not kept, none after it is.
+    if (this.dropped === 0 && this.lines.length < this.limits.lines && this.keptBytes + text.length <= this.limits.keptBytes) {
+      this.lines.push(text);
+      this.keptBytes += text.length;
+    } else {
+      this.dropped++;
+    }
+  }
+
+  /** What follows the last "\n" (its first `lineBytes` bytes). */
+  rest(): string {
+    return this.partial.view().toString('latin1');
+  }
+
+  /** True length of what follows the last "\n". */
+  get restBytes(): number {
+    return this.partialBytes;
+  }
+
+  clear(): void {
+    this.lines.length = 0;
+    this.count = 0;
+    this.longLine = undefined;
+    this.dropped = 0;
+    this.keptBytes = 0;
+    this.partial.reset();
+    this.partialBytes = 0;
+  }
+}
+
+const readers = new WeakMap<TcpPeer, LineReader>();
+
+/** The peer's line reader, made on first use from what the peer holds so far, then fed as chunks arrive. */
+export function lineReaderOf(peer: TcpPeer): LineReader {
+  let reader = readers.get(peer);
+  if (!reader) {
+    const fresh = new LineReader();
+    fresh.push(peer.data());
+    peer.subscribe(fresh);
+    readers.set(peer, (reader = fresh));
+  }
+  return reader;
+}
+
+export interface Replies {
+  /** Complete lines without their "\n" (the first MAX_KEPT_LINES of them). */
+  readonly lines: string[];
+  /** What follows the last "\n". */
+  readonly rest: string;
+  /** Complete lines in all, kept or not. */
+  readonly count: number;
+  /** The first line longer than MAX_LINE_BYTES, kept cut. */
+  readonly longLine?: LongLine;
+}
+
+/** The replies since the peer's last clear(). */
+function repliesOf(peer: TcpPeer): Replies {
+  const reader = lineReaderOf(peer);
+  return { lines: [...reader.lines], rest: reader.rest(), count: reader.count, longLine: reader.longLine };
 }
 
 /**
  * Waits until `count` complete reply lines arrived, the connection ended, or `ms` passed.
- * Never throws: the check compares what came with what should have.
+ * Never throws for a late or missing reply: the check compares what came with what should
+ * have. (It does throw WindowExceededError if, before its first call, the peer received more
+ * than it keeps.)
  */
-export async function awaitLines(peer: TcpPeer, count: number, ms: number, waitedFor: string): Promise<{ lines: string[]; rest: string }> {
-  let seenBytes = -1;
-  let seenLines = 0;
-  const enough = () => {
-    if (peer.receivedBytes !== seenBytes) {
-      seenBytes = peer.receivedBytes;
-      seenLines = countNewlines(peer.data());
-    }
-    return seenLines >= count || peer.gotEnd || peer.closed;
-  };
+export async function awaitLines(peer: TcpPeer, count: number, ms: number, waitedFor: string): Promise<Replies> {
+  const reader = lineReaderOf(peer);
+  const enough = () => reader.count >= count || peer.gotEnd || peer.closed;
   await peer.until(enough, ms, waitedFor).catch(() => undefined);
   return repliesOf(peer);
 }

@@ -1,5 +1,6 @@
 // The grader's side of lesson 3's protocol: a 4-byte big-endian length, then the payload.
 // Encoding, decoding, and naming what is wrong with a program's replies.
+import { formatBytes, GrowableBytes, MiB, WindowExceededError, type RetentionBudget } from '../../net/byte-window.ts';
 import { escapeBytes } from '../../net/escape.ts';
 
 export function encodeFrame(payload: Uint8Array): Buffer {
@@ -23,6 +24,136 @@ export function decodeFrames(data: Buffer): { frames: Buffer[]; rest: Buffer } {
     at += 4 + length;
   }
   return { frames, rest: data.subarray(at) };
+}
+
+/** The largest frame a FrameReader keeps by default: lesson 3's client sends at most 2 MiB. */
+export const MAX_FRAME_BYTES = 16 * MiB;
+
+/** A frame that did not fit: recorded instead of buffered. */
+export interface OversizedFrame {
+  /** 0-based number of the frame. */
+  readonly index: number;
+  /** The length its header announced. */
+  readonly announced: number;
+  /** Over the reader's cap, or over what the grading run keeps in all. */
+  readonly limit: 'frame' | 'run';
+}
+
+/**
+ * Decodes frames from a stream as chunks arrive. Each byte is copied at most once (into
+ * the payload of the frame it belongs to, in a buffer that grows with what has arrived,
+ * never with what a header announces), so the work is linear and the memory is at most
+ * one frame of `maxFrameBytes`. A frame that outgrows it is recorded in `oversized`, and
+ * nothing after it is decoded: the stream is counted, not kept.
+ */
+export class FrameReader {
+  /** Whole frames decoded so far. */
+  frames = 0;
+  oversized: OversizedFrame | undefined;
+  /** Bytes after the last whole frame (header included), kept or not. */
+  pendingBytes = 0;
+  /** Bytes copied by payloads already finished. */
+  private copiedBefore = 0;
+  private readonly header = Buffer.alloc(4);
+  private headerFill = 0;
+  private length = 0;
+  private payload: GrowableBytes | undefined;
+
+  constructor(
+    readonly maxFrameBytes: number = MAX_FRAME_BYTES,
+    private readonly budget?: RetentionBudget,
+  ) {}
+
+  /** Bytes this reader holds now. */
+  get retainedBytes(): number {
+    return this.payload?.capacity ?? 0;
+  }
+
+  /** Bytes copied so far, growth included: linear in what was pushed. */
+  get copiedBytes(): number {
+    return this.copiedBefore + (this.payload?.copied ?? 0);
+  }
+
+  /**
+   * The payloads of the frames `chunk` completes, in order. A payload that lies whole in
+   * the chunk is a view of it: copy it to keep it past the chunk.
+   */
+  push(chunk: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    let at = 0;
+    if (this.oversized) {
+      this.pendingBytes += chunk.length;
+      return frames;
+    }
+    while (at < chunk.length || (this.headerFill === 4 && this.length === 0)) {
+      if (this.headerFill < 4) {
+        const take = Math.min(4 - this.headerFill, chunk.length - at);
+        chunk.copy(this.header, this.headerFill, at, at + take);
+        this.headerFill += take;
+        this.pendingBytes += take;
+        at += take;
+        if (this.headerFill < 4) break;
+        this.length = this.header.readUInt32BE(0);
+        // A whole payload in this chunk needs no copy.
+        if (!this.payload && chunk.length - at >= this.length && this.length <= this.maxFrameBytes) {
+          frames.push(chunk.subarray(at, at + this.length));
+          at += this.length;
+          this.done();
+          continue;
+        }
+      }
+      const have = this.payload?.length ?? 0;
+      const take = Math.min(this.length - have, chunk.length - at);
+      // Too long for the cap, or (took < take) the run's allowance ran out: counted from here on, not kept.
+      const took = have + take > this.maxFrameBytes ? 0 : (this.payload ??= new GrowableBytes(Math.min(this.length, this.maxFrameBytes), this.budget)).append(chunk, at, at + take);
+      if (took < take) {
+        this.oversized = { index: this.frames, announced: this.length, limit: have + take > this.maxFrameBytes ? 'frame' : 'run' };
+        this.pendingBytes += chunk.length - at;
+        this.dropPayload();
+        return frames;
+      }
+      this.pendingBytes += take;
+      at += take;
+      if ((this.payload?.length ?? 0) < this.length) break;
+      // The buffer grew to exactly the frame's length: it is handed over without a copy.
+      frames.push(this.payload!.view());
+      this.dropPayload();
+      this.done();
+    }
+    return frames;
+  }
+
+  private dropPayload(): void {
+    if (!this.payload) return;
+    this.copiedBefore += this.payload.copied;
+    this.payload.reset();
+    this.payload = undefined;
+  }
+
+  private done(): void {
+    this.frames++;
+    this.headerFill = 0;
+    this.length = 0;
+    this.pendingBytes = 0;
+  }
+
+  /**
+   * The bytes after the last whole frame, as a copy. Throws WindowExceededError once a frame
+   * outgrew the reader: what follows it was counted, not kept.
+   */
+  pending(): Buffer {
+    if (this.oversized) {
+      const { index, announced, limit } = this.oversized;
+      const kept = limit === 'frame' ? `the ${formatBytes(this.maxFrameBytes)} the grader reads of one frame` : `the ${formatBytes(this.budget?.limit ?? 0)} the grader keeps for a whole grading run`;
+      throw new WindowExceededError(
+        `frame ${index + 1} announces ${announced} bytes and ${formatBytes(this.pendingBytes)} of it arrived: more than ${kept}, far more than this check sends`,
+        `frames of at most ${formatBytes(this.maxFrameBytes)}`,
+        `a header announcing ${announced} bytes, then ${this.pendingBytes - 4} bytes`,
+      );
+    }
+    const header = this.header.subarray(0, this.headerFill);
+    return this.payload ? Buffer.concat([header, this.payload.view()]) : Buffer.from(header);
+  }
 }
 
 export function wireBytes(payloads: readonly Uint8Array[]): number {

@@ -25,10 +25,11 @@ export interface ReplyExpectation {
 export async function expectReplies(expectation: ReplyExpectation): Promise<void> {
   const { server, peer, sent, what, deadlineMs } = expectation;
   // Bytes the check already looked at and cleared do not count.
-  const want = wireBytes(sent) + peer.receivedBytes - peer.data().length;
+  const want = wireBytes(sent) + peer.receivedBytes - peer.window.total;
   await peer
     .until(() => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running, deadlineMs, `${sent.length} replies to ${what}`)
     .catch(() => undefined);
+  // WindowExceededError (a failed check) if far more came back than the window keeps.
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
   if (!mismatch) return;
