@@ -29,13 +29,19 @@ export interface GradingRun {
 }
 
 export interface RunOptions {
+  /** The compiled JavaScript of each program, by its file name ("server.ts"). */
+  readonly compiled?: ReadonlyMap<string, string>;
+  /** Grade over IPv6: HOST=::1, and the grader's own peers and proxies on ::1 too. */
+  readonly ipv6?: boolean;
   /** Box every program (see run/sandbox.ts), letting it read only these folders. */
   readonly box?: { readonly readOnly: readonly string[] };
 }
 
 export function createGradingRun(lessonDir: string, seed: number, runOptions: RunOptions = {}): GradingRun {
   const seeded = new Random(seed);
-  const host = pickLoopbackHost(seeded.fork('host'));
+  // The host is drawn either way, so the rest of the seeded plan is the same over IPv6.
+  const drawn = pickLoopbackHost(seeded.fork('host'));
+  const host = runOptions.ipv6 ? '::1' : drawn;
   const transcript = new Transcript();
   const programs: RunningProgram[] = [];
   const cleanups: Array<() => unknown> = [];
@@ -58,6 +64,7 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
       if (options.port !== undefined) env.PORT = String(options.port);
       const program = startProgram({
         file: path.join(lessonDir, file),
+        compiled: runOptions.compiled?.get(file),
         env,
         args: options.args,
         stdin: options.stdin,

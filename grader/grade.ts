@@ -15,6 +15,7 @@ import { releasePorts } from './run/ports.ts';
 import { hasProc } from './run/proc.ts';
 import { describeExit, type RunningProgram } from './run/program.ts';
 import { stageLesson, type Stage } from './stage.ts';
+import { compileProgram, formatProblem } from './run/compile.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -63,6 +64,8 @@ export interface GradeRequest {
   readonly seed: number;
   /** Run every program in a bubblewrap box (Linux; see run/sandbox.ts). */
   readonly sandbox?: boolean;
+  /** Grade over IPv6 (HOST=::1). */
+  readonly ipv6?: boolean;
   readonly onCheckStart?: (check: Check, index: number) => void;
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
@@ -123,6 +126,50 @@ function leftoverResult(host: string, ports: readonly number[], outputs: () => r
   };
 }
 
+const compileCheck = { id: 'compiles', title: 'every program of the lesson compiles' } as const;
+
+type LessonBuild = { readonly ok: true; readonly programs: ReadonlyMap<string, string>; readonly durationMs: number } | { readonly ok: false; readonly failure: CheckResult };
+
+/** Compiles every program of the lesson into the stage; a compile error is the learner's first failure. */
+async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild> {
+  const programs = new Map<string, string>();
+  const outDir = path.join(stage.root, '.build');
+  const started = performance.now();
+  for (const { file } of lesson.programs) {
+    const result = await compileProgram(path.join(stage.lessonDir, file), stage.lessonDir, outDir);
+    if (!result.ok) {
+      const [first] = result.problems;
+      return {
+        ok: false,
+        failure: {
+          ...compileCheck,
+          status: 'fail',
+          durationMs: performance.now() - started,
+          failure: {
+            summary: `${first!.file} does not compile: ${first!.message} (line ${first!.line}, column ${first!.column})`,
+            actual: result.problems.flatMap(formatProblem).join('\n'),
+            hint: 'Fix the line shown: the grader runs nothing until every program compiles. npx tsc --noEmit -p . (npm run typecheck) lists every error at once.',
+          },
+          transcript: [],
+          outputs: [],
+        },
+      };
+    }
+    programs.set(file, result.outfile);
+  }
+  return { ok: true, programs, durationMs: performance.now() - started };
+}
+
+function notCompiled(request: GradeRequest, failure: CheckResult, lessonDir: string, started: number): LessonResult {
+  const { lesson, seed } = request;
+  const checks = [failure, ...checksFor(lesson.slug)().map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
+  checks.forEach((check, index) => request.onCheckDone?.(check, index));
+  return {
+    lesson, lessonDir, seed, host: '', status: 'fail', checks, durationMs: performance.now() - started,
+    resources: { pids: [], ports: [] }, containment: 'not started',
+  };
+}
+
 export async function gradeLesson(request: GradeRequest): Promise<LessonResult> {
   const { lesson, root, seed } = request;
   assertLessonFiles(root, lesson);
@@ -138,12 +185,19 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const { lesson, root, seed } = request;
   const started = performance.now();
   const lessonDir = lessonFolder(root, lesson);
-  const run = createGradingRun(stage.lessonDir, seed, { box: request.sandbox ? { readOnly: [stage.root] } : undefined });
+  const compiled = await compileLesson(lesson, stage);
+  if (!compiled.ok) return notCompiled(request, compiled.failure, lessonDir, started);
+  const run = createGradingRun(stage.lessonDir, seed, {
+    box: request.sandbox ? { readOnly: [stage.root] } : undefined,
+    ipv6: request.ipv6,
+    compiled: compiled.programs,
+  });
   const { context, programs } = run;
   const outputsOf = () => programs.map((program) => outputOf(program, stage));
   const transcript = context.transcript;
 
-  const results: CheckResult[] = [];
+  const results: CheckResult[] = [{ ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] }];
+  request.onCheckDone?.(results[0]!, 0);
   let stopped = false;
   const checks = checksFor(lesson.slug)();
   for (const [index, check] of checks.entries()) {

@@ -1,22 +1,24 @@
 // Dispatches a command and turns every expected error into a one-line message and an
 // exit code. Only cli.ts calls process.exit.
 import { UnknownLessonError } from '../lessons/course.ts';
+import { benchCommand } from './commands/bench.ts';
 import { classCommand } from './commands/class.ts';
 import { compareCommand } from './commands/compare.ts';
 import { gradeCommand } from './commands/grade.ts';
 import { hintCommand } from './commands/hint.ts';
 import { resetCommand } from './commands/reset.ts';
 import { stressCommand } from './commands/stress.ts';
+import { syncCommand } from './commands/sync.ts';
 import { watchCommand } from './commands/watch.ts';
 import { workflowCommand } from './commands/workflow.ts';
 import { lessonCommand } from './commands/lesson.ts';
 import { siteCommand } from './commands/site.ts';
+import type { Command } from './commands/define.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { writeLines, type Io } from './io.ts';
 
-type Command = (argv: readonly string[], io: Io) => Promise<number> | number;
 
-const commands: Readonly<Record<string, Command>> = {
+const commands: Readonly<Record<string, Command<never>>> = {
   grade: gradeCommand,
   class: classCommand,
   hint: hintCommand,
@@ -27,7 +29,12 @@ const commands: Readonly<Record<string, Command>> = {
   workflow: workflowCommand,
   lesson: lessonCommand,
   site: siteCommand,
+  sync: syncCommand,
+  bench: benchCommand,
 };
+
+/** Every command, for tests that hold each to the same rules. */
+export const commandNames = Object.keys(commands);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name = 'grade', ...rest] = argv;
@@ -40,7 +47,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnknownLessonError || isArgsError(error)) {
-      writeLines(io.stderr, [`${name}: ${(error as Error).message}`]);
+      const help = command.invocation.endsWith('--') ? `${command.invocation} --help` : `${command.invocation} -- --help`;
+      // parseArgs goes on about positionals that start with '-': the first sentence is the fact.
+      const message = (error as Error).message.split('. To specify a positional')[0];
+      writeLines(io.stderr, [`${name}: ${message} (usage: ${help})`]);
       return EXIT.usage;
     }
     writeLines(io.stderr, [`${name}: internal error (a bug in the course tools): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`]);

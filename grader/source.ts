@@ -20,7 +20,8 @@ export function resolveSource(options: { solution?: boolean; dir?: string }, cwd
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--dir ${options.dir}: no such folder`);
     return { root, args: ['--dir', root], isLearnerCopy: false };
   }
-  return { root: exercisesRoot, args: [], isLearnerCopy: true };
+  // Tests point this at a copy of the stubs, so a learner's solved exercises/ cannot change them.
+  return { root: process.env.SOCKETS_COURSE_EXERCISES ?? exercisesRoot, args: [], isLearnerCopy: true };
 }
 
 export function parseSeed(raw: string | undefined): number | undefined {

@@ -9,14 +9,14 @@ import { repoRoot, solutionsRoot } from './paths.ts';
 // Inside the repository, so the copy runs as ESM exactly like a learner's exercises/.
 const workRoot = path.join(repoRoot, 'test', '.work');
 
-export async function gradeVariant(lesson: Lesson, programDir: string, seed: number): Promise<LessonResult> {
+export async function gradeVariant(lesson: Lesson, programDir: string, seed: number, options: { readonly ipv6?: boolean } = {}): Promise<LessonResult> {
   fs.mkdirSync(workRoot, { recursive: true });
   const root = fs.mkdtempSync(path.join(workRoot, `${lesson.slug}-`));
   try {
     const target = path.join(root, lesson.slug);
     fs.cpSync(path.join(solutionsRoot, lesson.slug), target, { recursive: true });
     fs.cpSync(programDir, target, { recursive: true });
-    return await gradeLesson({ lesson, root, seed });
+    return await gradeLesson({ lesson, root, seed, ipv6: options.ipv6 });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -4,17 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../grader/main.ts';
+import { commandNames, main } from '../grader/main.ts';
 import { readProgress } from '../grader/progress.ts';
 import { recordingIo } from './helpers/io.ts';
+import { pristineExercisesRoot } from './helpers/pristine.ts';
 
 let scratch: string;
 beforeEach(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
   process.env.SOCKETS_COURSE_PROGRESS = path.join(scratch, 'progress.json');
+  process.env.SOCKETS_COURSE_EXERCISES = pristineExercisesRoot();
 });
 afterEach(() => {
   delete process.env.SOCKETS_COURSE_PROGRESS;
+  delete process.env.SOCKETS_COURSE_EXERCISES;
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -25,15 +28,27 @@ describe('usage errors', () => {
     [['grade', '1', '--dir', '/no/such/folder'], /--dir \/no\/such\/folder: no such folder/],
     [['grade', '1', '--solution', '--dir', '.'], /use --solution or --dir, not both/],
     [['grade', '1', '--colour'], /Unknown option '--colour'/],
-    [['grade', '1', '2'], /expected one lesson/],
+    [['grade', '1', '2'], /too many arguments \(1 2\): expected \[lesson-N\]/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['hint'], /expected one lesson/],
+    [['hint'], /expected lesson-N/],
+    [['reset', '1', '--frm', 'x'], /Unknown option '--frm'/],
   ])('%j exits 2 with one line', async (argv, message) => {
     const { io, stdout, stderr } = recordingIo();
     expect(await main(argv, io)).toBe(2);
     expect(stderr()).toMatch(message);
     expect(stderr()).not.toMatch(/\n\s+at /); // no stack trace
     expect(stdout()).toBe('');
+    expect(stderr().trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it.each(commandNames)('"%s --help" prints its usage and exits 0; an unknown option exits 2', async (name) => {
+    const help = recordingIo();
+    expect(await main([name, '--help'], help.io)).toBe(0);
+    expect(help.stdout()).toMatch(/^Usage: npm run /);
+    expect(help.stdout()).toContain('--help');
+    const wrong = recordingIo();
+    expect(await main([name, '--no-such-option'], wrong.io)).toBe(2);
+    expect(wrong.stderr()).toMatch(new RegExp(`^${name}: Unknown option '--no-such-option' \\(usage: npm run .*--help\\)\n$`));
   });
 
   it('names a missing file', async () => {

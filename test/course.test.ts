@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { course, findLesson, lessonFiles } from '../lessons/course.ts';
 import { lessonChecks } from '../grader/checks/index.ts';
-import { exercisesRoot, lessonsRoot, solutionsRoot } from '../grader/paths.ts';
+import { lessonsRoot, solutionsRoot } from '../grader/paths.ts';
+import { pristineExercisesRoot } from './helpers/pristine.ts';
 
 function filesUnder(root: string): string[] {
   return fs.readdirSync(root, { recursive: true, withFileTypes: true })
@@ -30,14 +31,15 @@ describe('the course file', () => {
   });
 
   it('mirrors exercises/ and solutions/ path for path, holding exactly the programs it names', () => {
-    expect(filesUnder(exercisesRoot)).toEqual(filesUnder(solutionsRoot));
+    expect(filesUnder(pristineExercisesRoot())).toEqual(filesUnder(solutionsRoot));
     const named = course.flatMap((lesson) => lessonFiles(lesson).map((file) => path.join(lesson.slug, file))).sort();
-    expect(filesUnder(exercisesRoot)).toEqual(named);
+    expect(filesUnder(pristineExercisesRoot())).toEqual(named);
   });
 
   it('marks every gap in a stub with TODO, and keeps the stub header in its solution', () => {
-    for (const file of filesUnder(exercisesRoot)) {
-      const stub = fs.readFileSync(path.join(exercisesRoot, file), 'utf8');
+    const stubs = pristineExercisesRoot();
+    for (const file of filesUnder(stubs)) {
+      const stub = fs.readFileSync(path.join(stubs, file), 'utf8');
       const solution = fs.readFileSync(path.join(solutionsRoot, file), 'utf8');
       expect(stub, file).toContain('// TODO');
       expect(solution, file).not.toContain('// TODO');

@@ -107,6 +107,30 @@ describe('the fragmenting proxy', () => {
     expect(up!.pieces).toBeGreaterThanOrEqual(planned.length);
   });
 
+  it('keeps every planned cut when the input stalls: a stall adds one cut and shifts none', async () => {
+    const echo = await echoServer();
+    const proxy = await proxyTo(echo.port, 22, 'mixed');
+    const socket = await connect(proxy.port);
+    const data = new Random(4).bytes(30_000);
+    const stallAt = 10_001;
+    const received = readAll(socket);
+    socket.write(data.subarray(0, stallAt));
+    // Longer than the proxy's idle flush: it writes what it has, cutting one planned piece short.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    socket.end(data.subarray(stallAt));
+    expect((await received).equals(data)).toBe(true);
+    const offsets = (sizes: readonly number[]) => sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    const [up] = proxy.stats;
+    const written = offsets(up!.firstSizes);
+    const reach = written.at(-1)!;
+    const planned = offsets(planSizes(22, 'up', 1, data.length, 'mixed')).filter((offset) => offset <= reach);
+    // Each cut that is not the plan's is a counted stall; the one the test made is among them.
+    const unplanned = written.filter((offset) => !planned.includes(offset));
+    expect(unplanned).toHaveLength(up!.stallCuts);
+    if (!planned.includes(stallAt)) expect(unplanned).toContain(stallAt);
+    for (const offset of planned) expect(written).toContain(offset);
+  });
+
   it('passes a half-close through and keeps the other direction open', async () => {
     let serverSide!: net.Socket;
     let clientEnded!: (bytes: Buffer) => void;

@@ -3,14 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { course } from '../lessons/course.ts';
 import { mostFailedChecks, toCsv, type ClassRow } from '../grader/class/report.ts';
-import { classroomWorkflow } from '../grader/classroom/workflow.ts';
+import { generatedFiles } from '../grader/commands/sync.ts';
 import { main } from '../grader/main.ts';
-import { exercisesRoot, repoRoot, solutionsRoot } from '../grader/paths.ts';
-import { lessonTable } from '../grader/readme-table.ts';
+import { repoRoot, solutionsRoot } from '../grader/paths.ts';
 import { formatTally, tally } from '../grader/stress/tally.ts';
 import { recordingIo } from './helpers/io.ts';
+import { pristineExercisesRoot } from './helpers/pristine.ts';
 
 describe('grade:class', () => {
   let scratch: string;
@@ -18,7 +17,7 @@ describe('grade:class', () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'class-'));
     const classDir = path.join(scratch, 'class');
     fs.cpSync(path.join(solutionsRoot, '01-echo-server'), path.join(classDir, 'alice', '01-echo-server'), { recursive: true });
-    fs.cpSync(path.join(exercisesRoot, '01-echo-server'), path.join(classDir, 'bob', '01-echo-server'), { recursive: true });
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), path.join(classDir, 'bob', '01-echo-server'), { recursive: true });
     // A hostile submission: ignores SIGTERM, floods stdout, never listens.
     fs.mkdirSync(path.join(classDir, 'mallory', '01-echo-server'), { recursive: true });
     fs.writeFileSync(
@@ -78,12 +77,8 @@ describe('grade:stress', () => {
 });
 
 describe('generated documents', () => {
-  it('templates/classroom.yml is what grade:workflow prints', () => {
-    expect(fs.readFileSync(path.join(repoRoot, 'templates', 'classroom.yml'), 'utf8')).toBe(classroomWorkflow(course));
-  });
-
-  it("the README's lesson table is the course file's", () => {
-    expect(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8')).toContain(lessonTable(course));
+  it.each(generatedFiles().map(({ file, content }) => [path.relative(repoRoot, file), content] as const))('%s is what lessons/course.ts makes', (file, content) => {
+    expect(fs.readFileSync(path.join(repoRoot, file), 'utf8') === content, `${file} is stale: run npm run course:sync`).toBe(true);
   });
 
   it('the README lists every npm script', () => {

@@ -6,9 +6,10 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watchCommand } from '../grader/commands/watch.ts';
 import { main } from '../grader/main.ts';
-import { exercisesRoot, repoRoot, solutionsRoot } from '../grader/paths.ts';
+import { repoRoot, solutionsRoot } from '../grader/paths.ts';
 import { pollUntil } from '../grader/run/deadline.ts';
 import { recordingIo } from './helpers/io.ts';
+import { pristineExercisesRoot } from './helpers/pristine.ts';
 
 let scratch: string;
 beforeEach(() => {
@@ -23,7 +24,7 @@ afterEach(() => {
 describe('reset', () => {
   it('restores the stub and keeps the learner version in a backup it names', async () => {
     const lessonDir = path.join(scratch, 'copy', '01-echo-server');
-    fs.cpSync(path.join(exercisesRoot, '01-echo-server'), lessonDir, { recursive: true });
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), lessonDir, { recursive: true });
     const mine = '// my work in progress\n';
     fs.writeFileSync(path.join(lessonDir, 'server.ts'), mine);
     const { io, stdout } = recordingIo({ cwd: scratch });
@@ -37,7 +38,7 @@ describe('reset', () => {
   });
 
   it('writes no backup when the file is already the stub', async () => {
-    fs.cpSync(path.join(exercisesRoot, '01-echo-server'), path.join(scratch, 'copy', '01-echo-server'), { recursive: true });
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), path.join(scratch, 'copy', '01-echo-server'), { recursive: true });
     const { io, stdout } = recordingIo({ cwd: scratch });
     expect(await main(['reset', '1', '--dir', 'copy'], io)).toBe(0);
     expect(stdout()).toContain('already the original stub');

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { course, findLesson, type Lesson } from '../../lessons/course.ts';
 import { buildReport, summaryLines, toCsv, type ClassRow } from '../class/report.ts';
 import { classIsolation } from '../class/isolation.ts';
@@ -10,20 +9,9 @@ import { displayName, listStudents } from '../class/students.ts';
 import { writeFileAtomic } from '../fs/write-atomic.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { deriveSeed, randomSeed } from '../net/random.ts';
 import { parseSeed } from '../source.ts';
-
-export const classUsage = `Usage: npm run grade:class -- DIR [--lessons 1,2,3] [--jobs N] [--out DIR] [--seed N] [--timeout SECONDS] [--trust]
-
-  DIR        a folder with one sub-folder per student, each laid out like exercises/
-  --lessons  which lessons to grade (default: all)
-  --jobs     gradings at once (default: the number of cores)
-  --out      where class-report.csv and class-report.json go (default: ./reports)
-  --seed     the class seed; each student's lesson gets its own seed derived from it
-             (default: random, printed; every row records its own)
-  --timeout  the most one student's lesson may take, in seconds (default 180)
-  --trust    run the programs without the sandbox (needed off Linux or without bubblewrap);
-             only for code you trust: it runs as you, with your files and network`;
 
 function parseLessons(raw: string | undefined): Lesson[] {
   if (!raw) return [...course];
@@ -56,27 +44,28 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 /** `npm run grade:class -- DIR`: every student × lesson, in parallel, into CSV and JSON. */
-export async function classCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      lessons: { type: 'string' },
-      jobs: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      timeout: { type: 'string' },
-      trust: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    writeLines(io.stdout, [classUsage]);
-    return EXIT.pass;
-  }
-  if (positionals.length !== 1) throw new UsageError('expected one folder of student copies: npm run grade:class -- DIR');
-  const classDir = path.resolve(io.cwd, positionals[0]!);
-  if (!fs.existsSync(classDir) || !fs.statSync(classDir).isDirectory()) throw new UsageError(`${positionals[0]}: no such folder`);
+export const classCommand = defineCommand({
+  invocation: 'npm run grade:class --',
+  summary: 'Grades every student folder under DIR (each laid out like exercises/), sandboxed, into CSV and JSON reports.',
+  positionals: { usage: 'DIR', min: 1, max: 1, help: [['DIR', 'a folder with one sub-folder per student, each laid out like exercises/']] },
+  options: {
+    lessons: { type: 'string', value: '1,2,3', description: 'which lessons to grade (default: all)' },
+    jobs: { type: 'string', value: 'N', description: 'gradings at once (default: the number of cores)' },
+    out: { type: 'string', value: 'DIR', description: 'where class-report.csv and class-report.json go (default: ./reports)' },
+    seed: { type: 'string', value: 'N', description: "the class seed; each student's lesson gets its own seed derived from it (default: random; every row records its own)" },
+    timeout: { type: 'string', value: 'SECONDS', description: "the most one student's lesson may take (default 180)" },
+    trust: { type: 'boolean', description: 'run the programs without the sandbox (off Linux or without bubblewrap): only for code you trust, as it runs as you' },
+  },
+  run: ({ values, positionals }, io) => gradeClass(values, positionals[0]!, io),
+});
+
+async function gradeClass(
+  values: { lessons?: string; jobs?: string; out?: string; seed?: string; timeout?: string; trust?: boolean },
+  dir: string,
+  io: Io,
+): Promise<number> {
+  const classDir = path.resolve(io.cwd, dir);
+  if (!fs.existsSync(classDir) || !fs.statSync(classDir).isDirectory()) throw new UsageError(`${dir}: no such folder`);
   const lessons = parseLessons(values.lessons);
   const jobs = parsePositive(values.jobs, 'jobs', os.availableParallelism());
   const timeoutMs = parsePositive(values.timeout, 'timeout', 180) * 1000;
@@ -84,7 +73,7 @@ export async function classCommand(argv: readonly string[], io: Io): Promise<num
   const outDir = path.resolve(io.cwd, values.out ?? 'reports');
   const isolation = classIsolation(values.trust === true);
   const { students, symlinked } = listStudents(classDir);
-  if (students.length === 0 && symlinked.length === 0) throw new UsageError(`${positionals[0]}: no student folders in it`);
+  if (students.length === 0 && symlinked.length === 0) throw new UsageError(`${dir}: no student folders in it`);
 
   const work = students.flatMap((student) => lessons.map((lesson) => ({ student, lesson })));
   writeLines(io.stderr, [

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findLesson, lessonFiles } from '../../lessons/course.ts';
 import { diffLines, formatDiff } from '../diff.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { colorEnabled, painter, type Paint } from '../report/paint.ts';
 import { readProgress } from '../progress.ts';
 import { resolveSource } from '../source.ts';
@@ -18,14 +18,19 @@ function paintDiffLine(line: string, paint: Paint): string {
 }
 
 /** `npm run compare lesson-3`: the learner's files beside the reference, once the lesson passes. */
-export async function compareCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { force: { type: 'boolean' }, dir: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run compare lesson-3 [-- --force] [--dir PATH]');
-  const lesson = findLesson(positionals[0]!);
+export const compareCommand = defineCommand({
+  invocation: 'npm run compare',
+  summary: 'Shows your files beside the reference solution, once the lesson passes.',
+  positionals: { usage: 'lesson-N', min: 1, max: 1 },
+  options: {
+    force: { type: 'boolean', description: 'show the reference before the lesson passes' },
+    dir: { type: 'string', value: 'PATH', description: 'compare another copy laid out like exercises/' },
+  },
+  run: ({ values, positionals }, io) => compareLesson(values, positionals[0]!, io),
+});
+
+async function compareLesson(values: { force?: boolean; dir?: string }, name: string, io: Io): Promise<number> {
+  const lesson = findLesson(name);
   const source = resolveSource({ dir: values.dir }, io.cwd);
   const passed = readProgress().lessons[lesson.slug]?.status === 'pass';
   if (source.isLearnerCopy && !passed && !values.force) {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { course, findLesson } from '../../lessons/course.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { sandboxSupport } from '../run/sandbox.ts';
@@ -10,43 +9,36 @@ import { colorEnabled, painter } from '../report/paint.ts';
 import { checkLine, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
 import { parseSeed, resolveSource } from '../source.ts';
 import { recordResult } from '../progress.ts';
+import { defineCommand } from './define.ts';
 import { progressCommand } from './progress.ts';
 import path from 'node:path';
-
-export const gradeUsage = `Usage: npm run grade [lesson-N] [-- --solution | --dir PATH] [--seed N] [--json] [--sandbox]
-
-  lesson-N     the lesson to grade (lesson-3, 3 or 03-framing); without it, your progress
-  --solution   grade the reference solutions instead of exercises/
-  --dir PATH   grade another copy laid out like exercises/ (a student's checkout)
-  --seed N     fix every random choice (printed with each failure)
-  --json       print a machine-readable result (schema: grader/README.md)
-  --sandbox    run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons
-
-Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.`;
 
 export function exitCodeOf(result: LessonResult): number {
   return result.status === 'pass' ? EXIT.pass : result.status === 'fail' ? EXIT.fail : EXIT.graderError;
 }
 
-export async function gradeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      solution: { type: 'boolean' },
-      dir: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean' },
-      sandbox: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    writeLines(io.stdout, [gradeUsage]);
-    return EXIT.pass;
-  }
+export const gradeCommand = defineCommand({
+  invocation: 'npm run grade',
+  summary: 'Grades one lesson of your programs; without a lesson, shows your progress.',
+  positionals: { usage: '[lesson-N]', min: 0, max: 1, help: [['lesson-N', 'the lesson to grade (lesson-3, 3 or 03-framing)']] },
+  options: {
+    solution: { type: 'boolean', description: 'grade the reference solutions instead of exercises/' },
+    dir: { type: 'string', value: 'PATH', description: "grade another copy laid out like exercises/ (a student's checkout)" },
+    seed: { type: 'string', value: 'N', description: 'fix every random choice (printed with each failure)' },
+    json: { type: 'boolean', description: 'print a machine-readable result (schema: grader/README.md)' },
+    ipv6: { type: 'boolean', description: 'grade over IPv6: HOST=::1 for your programs and the grader alike' },
+    sandbox: { type: 'boolean', description: 'run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons' },
+  },
+  footer: 'Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.',
+  run: ({ values, positionals }, io) => gradeLessonCommand(values, positionals, io),
+});
+
+async function gradeLessonCommand(
+  values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean },
+  positionals: readonly string[],
+  io: Io,
+): Promise<number> {
   if (positionals.length === 0) return progressCommand(io);
-  if (positionals.length > 1) return usage(io, `expected one lesson, got: ${positionals.join(' ')}`);
   const lesson = findLesson(positionals[0]!);
   if (values.sandbox) {
     const support = sandboxSupport();
@@ -55,7 +47,7 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
   const source = resolveSource(values, io.cwd);
   const seed = parseSeed(values.seed) ?? randomSeed();
   const paint = painter(!values.json && colorEnabled(io.stdout, io.env));
-  const repro: Repro = { lesson, seed, source: source.args };
+  const repro: Repro = { lesson, seed, source: values.ipv6 ? [...source.args, '--ipv6'] : source.args };
   const shownDir = path.relative(io.cwd, path.join(source.root, lesson.slug)) || '.';
 
   if (!values.json) writeLines(io.stdout, [lessonHeader(lesson, shownDir, paint)]);
@@ -64,6 +56,7 @@ export async function gradeCommand(argv: readonly string[], io: Io): Promise<num
     root: source.root,
     seed,
     sandbox: values.sandbox,
+    ipv6: values.ipv6,
     // On a terminal the running check shows until its result replaces it.
     onCheckStart: !values.json && io.stdout.isTTY ? (check) => io.stdout.write(paint('dim', `  … ${check.title}`)) : undefined,
     onCheckDone: values.json
@@ -88,9 +81,4 @@ function nextStep(number: number): string[] {
   const compare = `Compare with the reference: npm run compare lesson-${number}`;
   const next = course.find((lesson) => lesson.number === number + 1);
   return [compare, next ? `Next: npm run lesson ${next.number}, then npm run grade lesson-${next.number}` : 'That was the last lesson: npm run grade shows the whole course.'];
-}
-
-function usage(io: Io, message: string): number {
-  writeLines(io.stderr, [`grade: ${message}`, 'Run "npm run grade -- --help" for usage.']);
-  return EXIT.usage;
 }

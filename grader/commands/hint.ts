@@ -1,19 +1,24 @@
-import { parseArgs } from 'node:util';
 import { findLesson } from '../../lessons/course.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
 import { readProgress, recordHintsShown } from '../progress.ts';
 
 /** `npm run hint lesson-3`: reveals the next tier of hints and remembers how far it got. */
-export async function hintCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { again: { type: 'boolean' }, forget: { type: 'boolean' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run hint lesson-3 [-- --again | --forget]');
-  const lesson = findLesson(positionals[0]!);
+export const hintCommand = defineCommand({
+  invocation: 'npm run hint',
+  summary: 'Reveals the next hint of a lesson, from a nudge to the near-answer, and remembers how far it got.',
+  positionals: { usage: 'lesson-N', min: 1, max: 1 },
+  options: {
+    again: { type: 'boolean', description: 'repeat the hints shown so far without revealing another' },
+    forget: { type: 'boolean', description: 'hide the hints again' },
+  },
+  run: ({ values, positionals }, io) => showHints(values, positionals[0]!, io),
+});
+
+function showHints(values: { again?: boolean; forget?: boolean }, name: string, io: Io): number {
+  const lesson = findLesson(name);
   const paint = painter(colorEnabled(io.stdout, io.env));
   if (values.forget) {
     recordHintsShown(lesson, 0);

@@ -1,32 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { course, findLesson, type Lesson } from '../../lessons/course.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { lessonsRoot } from '../paths.ts';
 import { exerciseMarkdown } from '../render/exercise.ts';
 import { renderLessonForTerminal } from '../render/terminal.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
 
-export const lessonUsage = `Usage: npm run lesson [N]
-
-  N   the lesson to read (3, lesson-3 or 03-framing); without it, the list of lessons
-
-The whole course with pictures: npm run site, then open site/index.html.`;
-
 /** `npm run lesson 3`: the lesson's text in the terminal, ending with how to grade it. */
-export async function lessonCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    writeLines(io.stdout, [lessonUsage]);
-    return EXIT.pass;
-  }
-  if (positionals.length > 1) throw new UsageError(`expected one lesson, got: ${positionals.join(' ')}`);
+export const lessonCommand = defineCommand({
+  invocation: 'npm run lesson',
+  summary: 'Shows a lesson in the terminal; without N, the list of lessons.',
+  positionals: { usage: '[N]', min: 0, max: 1, help: [['N', 'the lesson to read (3, lesson-3 or 03-framing)']] },
+  options: {},
+  footer: 'The whole course with pictures: npm run site, then open site/index.html.',
+  run: ({ positionals }, io) => showLesson(positionals, io),
+});
+
+function showLesson(positionals: readonly string[], io: Io): number {
   const paint = painter(colorEnabled(io.stdout, io.env));
   if (positionals.length === 0) {
     const lines = course.map((lesson) => `  ${paint('cyan', String(lesson.number).padStart(2))}  ${paint('bold', lesson.title)}\n      ${lesson.summary}`);

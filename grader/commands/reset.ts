@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { findLesson, lessonFiles } from '../../lessons/course.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { repoRoot } from '../paths.ts';
 import { resolveSource } from '../source.ts';
 
@@ -25,14 +25,19 @@ export function backupPath(root: string, slug: string, file: string, now = new D
 }
 
 /** `npm run reset lesson-3`: restores the stubs, after saving the learner's files to a backup it names. */
-export async function resetCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { from: { type: 'string' }, dir: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run reset lesson-3 [-- --from REF] [--dir PATH]');
-  const lesson = findLesson(positionals[0]!);
+export const resetCommand = defineCommand({
+  invocation: 'npm run reset',
+  summary: "Restores a lesson's stubs; your files are saved to .backups/ first, and the path is printed.",
+  positionals: { usage: 'lesson-N', min: 1, max: 1 },
+  options: {
+    from: { type: 'string', value: 'REF', description: 'the git ref to take the stubs from (default: origin/HEAD, origin/main, then HEAD)' },
+    dir: { type: 'string', value: 'PATH', description: 'reset another copy laid out like exercises/' },
+  },
+  run: ({ values, positionals }, io) => resetLesson(values, positionals[0]!, io),
+});
+
+async function resetLesson(values: { from?: string; dir?: string }, name: string, io: Io): Promise<number> {
+  const lesson = findLesson(name);
   const { root } = resolveSource({ dir: values.dir }, io.cwd);
   const now = new Date();
   const lines: string[] = [];

@@ -1,27 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { course } from '../../lessons/course.ts';
 import { EXIT } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { lessonsRoot, repoRoot } from '../paths.ts';
 import { buildSite, SiteError, type SiteSources } from '../site/build.ts';
 
-export const siteUsage = `Usage: npm run site [-- --out DIR]
-
-Builds every lesson into a static site with pictures, in site/ unless --out says
-otherwise. Open DIR/index.html in a browser; it works straight from disk.`;
-
 /** `npm run site`: writes the built site; the building itself is buildSite's. */
-export async function siteCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    writeLines(io.stdout, [siteUsage]);
-    return EXIT.pass;
-  }
+export const siteCommand = defineCommand({
+  invocation: 'npm run site',
+  summary: 'Builds every lesson into a static site with pictures. Open DIR/index.html in a browser; it works straight from disk.',
+  options: { out: { type: 'string', value: 'DIR', description: 'where the site goes (default: site/)' } },
+  run: ({ values }, io) => writeSite(values.out, io),
+});
+
+function writeSite(outOption: string | undefined, io: Io): number {
+  const values = { out: outOption };
   const out = values.out ? path.resolve(io.cwd, values.out) : path.join(repoRoot, 'site');
   let files;
   try {

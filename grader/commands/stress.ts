@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { course, findLesson } from '../../lessons/course.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { LessonResult } from '../grade.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand } from './define.ts';
 import { randomSeed } from '../net/random.ts';
 import { parseSeed } from '../source.ts';
 import { startBusyCore } from '../stress/busy.ts';
@@ -10,34 +10,27 @@ import { catalogueTargets, solutionTarget, type StressTarget } from '../stress/t
 import { formatTally, tally, type RunOutcome } from '../stress/tally.ts';
 import { gradeVariant } from '../variant.ts';
 
-export const stressUsage = `Usage: npm run grade:stress -- [lesson-N ...] [--runs 50] [--catalogue] [--busy] [--seed N]
-
-Grades each lesson's solution (and with --catalogue every program of the test catalogue)
---runs times with consecutive seeds and prints how many runs gave the expected result.
---busy keeps one core spinning meanwhile. Exit 0 when every run agreed, 1 otherwise.`;
-
 export function outcomeOf(result: LessonResult): string {
   const first = result.checks.find((check) => check.status !== 'pass');
   return first ? `${first.status} at ${first.id}` : 'pass';
 }
 
 /** `npm run grade:stress`: hunts flakes by grading the same programs many times. */
-export async function stressCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      runs: { type: 'string' },
-      catalogue: { type: 'boolean' },
-      busy: { type: 'boolean' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    writeLines(io.stdout, [stressUsage]);
-    return EXIT.pass;
-  }
+export const stressCommand = defineCommand({
+  invocation: 'npm run grade:stress --',
+  summary: "Grades each lesson's solution (with --catalogue every program of the test catalogue) --runs times with consecutive seeds and prints how many runs gave the expected result.",
+  positionals: { usage: '[lesson-N ...]', min: 0, max: Infinity },
+  options: {
+    runs: { type: 'string', value: 'N', description: 'gradings per program (default 10)' },
+    catalogue: { type: 'boolean', description: "grade the test catalogue's programs too" },
+    busy: { type: 'boolean', description: 'keep one core spinning meanwhile' },
+    seed: { type: 'string', value: 'N', description: 'the first seed (default: random, printed)' },
+  },
+  footer: 'Exit codes: 0 every run agreed, 1 some did not.',
+  run: ({ values, positionals }, io) => stress(values, positionals, io),
+});
+
+async function stress(values: { runs?: string; catalogue?: boolean; busy?: boolean; seed?: string }, positionals: readonly string[], io: Io): Promise<number> {
   const runs = values.runs === undefined ? 10 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs ${values.runs}: expected a whole number of at least 1`);
   const lessons = positionals.length ? positionals.map((name) => findLesson(name)) : [...course];

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { course, findLesson } from '../../lessons/course.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
+import { defineCommand, type OptionSpec } from './define.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
 import { resolveSource } from '../source.ts';
 import { watchFolder } from '../watcher.ts';
@@ -16,14 +16,22 @@ export interface WatchControl {
 }
 
 /** `npm run watch lesson-3`: re-grades on every save of the lesson's files, until Ctrl-C. */
-export async function watchCommand(argv: readonly string[], io: Io, control: WatchControl = {}): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { dir: { type: 'string' }, seed: { type: 'string' }, poll: { type: 'boolean' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one lesson: npm run watch lesson-3');
-  const lesson = findLesson(positionals[0]!);
+const watchOptions = {
+  dir: { type: 'string', value: 'PATH', description: 'watch another copy laid out like exercises/' },
+  seed: { type: 'string', value: 'N', description: 'grade with this seed every time' },
+  poll: { type: 'boolean', description: 'poll for changes instead of fs.watch (network drives, some containers)' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const watchCommand = defineCommand<typeof watchOptions, WatchControl>({
+  invocation: 'npm run watch',
+  summary: "Grades a lesson again on every save of its files, until Ctrl-C.",
+  positionals: { usage: 'lesson-N', min: 1, max: 1 },
+  options: watchOptions,
+  run: ({ values, positionals }, io, control) => watchLesson(values, positionals[0]!, io, control ?? {}),
+});
+
+async function watchLesson(values: { dir?: string; seed?: string; poll?: boolean }, name: string, io: Io, control: WatchControl): Promise<number> {
+  const lesson = findLesson(name);
   const source = resolveSource({ dir: values.dir }, io.cwd);
   const folder = path.join(source.root, lesson.slug);
   const paint = painter(colorEnabled(io.stdout, io.env));

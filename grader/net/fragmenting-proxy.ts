@@ -35,6 +35,8 @@ export interface DirectionStats {
   largest: number;
   /** The sizes of the first pieces, for tests and for the transcript. */
   readonly firstSizes: number[];
+  /** Writes cut short because the input stalled (idle flushes): the only cuts the seed does not fix. */
+  stallCuts: number;
   ended: boolean;
 }
 
@@ -59,6 +61,9 @@ class Relay {
   /** The pump has stopped: input is only counted (the source is paused as before), never held. */
   private finished = false;
   private lastInputAt = Date.now();
+  /** Where the planned piece being written ends, and the pause after it. */
+  private pieceEnd = 0;
+  private pieceDelayMs = 0;
   private wake: (() => void) | undefined;
   readonly stats: DirectionStats;
 
@@ -71,7 +76,7 @@ class Relay {
     direction: Direction,
     private readonly onEnded: (stats: DirectionStats) => void,
   ) {
-    this.stats = { connection, direction, bytes: 0, pieces: 0, smallest: Infinity, largest: 0, firstSizes: [], ended: false };
+    this.stats = { connection, direction, bytes: 0, pieces: 0, smallest: Infinity, largest: 0, firstSizes: [], ended: false, stallCuts: 0 };
     from.on('data', (chunk: Buffer) => {
       if (!this.finished) this.queue.push(chunk);
       this.queued += chunk.length;
@@ -180,19 +185,28 @@ class Relay {
         await this.waitForInput(60_000);
         continue;
       }
-      const piece = this.plan(this.stats.bytes);
-      if (this.queued < piece.size && !this.sourceEnded) {
+      // The plan fixes every cut by stream offset: a piece cut short by a stall is finished by
+      // the next write, never re-planned, so a seed gives the same cuts whatever the timing.
+      if (this.pieceEnd <= this.stats.bytes) {
+        const piece = this.plan(this.stats.bytes);
+        this.pieceEnd = this.stats.bytes + piece.size;
+        this.pieceDelayMs = piece.delayMs;
+      }
+      const want = this.pieceEnd - this.stats.bytes;
+      if (this.queued < want && !this.sourceEnded) {
         const idleFor = Date.now() - this.lastInputAt;
         if (idleFor < this.idleFlushMs) {
           await this.waitForInput(this.idleFlushMs - idleFor);
           continue;
         }
       }
-      const data = this.take(Math.min(piece.size, this.queued));
+      const data = this.take(Math.min(want, this.queued));
       this.record(data.length);
+      const complete = this.stats.bytes === this.pieceEnd;
+      if (!complete && !this.sourceEnded) this.stats.stallCuts++;
       if (this.to.destroyed) return;
       if (!this.to.write(data)) await this.drained();
-      if (piece.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, piece.delayMs));
+      if (complete && this.pieceDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.pieceDelayMs));
     }
   }
 

@@ -26,7 +26,10 @@ export const MAX_NOTE_CHARS = 2000;
 
 /** The first `n` bytes of `data` in a buffer of their own: a view would keep the whole chunk alive. */
 function previewOf(data: Uint8Array, n: number): Buffer {
-  return Buffer.from(data.subarray(0, Math.min(n, data.length)));
+  // allocUnsafeSlow: not a slice of Node's shared pool either (its size differs between versions).
+  const copy = Buffer.allocUnsafeSlow(Math.min(n, data.length));
+  copy.set(data.subarray(0, copy.length));
+  return copy;
 }
 
 /**
@@ -97,7 +100,7 @@ export class Transcript {
     if (last && last.actor === actor && last.kind === kind && last.preview && last.bytes !== undefined) {
       const preview =
         last.preview.length < PREVIEW_BYTES
-          ? Buffer.concat([last.preview, data.subarray(0, PREVIEW_BYTES - last.preview.length)])
+          ? previewOf(Buffer.concat([last.preview, data.subarray(0, PREVIEW_BYTES - last.preview.length)]), PREVIEW_BYTES)
           : last.preview;
       this.events[this.events.length - 1] = {
         ...last,

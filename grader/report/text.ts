@@ -94,8 +94,10 @@ export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): s
   if (!failure) return [];
   // Summary, expected and actual may quote the program's own bytes.
   const lines: string[] = [paint('red', escapeLines(failure.summary))];
-  if (failure.expected !== undefined) lines.push(`expected: ${escapeLines(failure.expected)}`);
-  if (failure.actual !== undefined) lines.push(`actual:   ${escapeLines(failure.actual)}`);
+  // A field of several lines (a code frame) continues under its first line, indented alike.
+  const field = (label: string, text: string) => escapeLines(text).split('\n').map((line, i) => `${i === 0 ? label : ' '.repeat(label.length)}${line}`);
+  if (failure.expected !== undefined) lines.push(...field('expected: ', failure.expected));
+  if (failure.actual !== undefined) lines.push(...field('actual:   ', failure.actual));
   if (result.transcript.length) lines.push('', 'On the wire (grader side):', ...indent(formatTranscript(result.transcript).map(escapeControl), '  '));
   const output = outputBlock(result);
   if (output.length) lines.push('', 'Your program:', ...indent(output, '  '));

@@ -9,10 +9,9 @@ import { createCgroup, joinCommand, type Cgroup } from './cgroup.ts';
 import { CappedOutput } from './output.ts';
 import { formatDuration, pollUntil, scaled } from './deadline.ts';
 import { hasProc, isLive, liveDescendants, liveGroupMembers, residentBytes } from './proc.ts';
-import { boxCommand, unboxExit } from './sandbox.ts';
+import { boxCommand, nodeForBox, unboxExit } from './sandbox.ts';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const nodeModules = path.resolve(createRequire(import.meta.url).resolve('tsx'), '../../..');
 const nodeBinary = fs.realpathSync(process.execPath);
 
 /** How long output may still arrive after a program exited. */
@@ -26,8 +25,10 @@ const WATCHDOG_INTERVAL_MS = 250;
 const pdeathsig = process.platform === 'linux' && fs.existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--'] : [];
 
 export interface ProgramOptions {
-  /** Absolute path of the .ts file to run. */
+  /** Absolute path of the learner's .ts file: its name labels the program, its folder is the cwd. */
   readonly file: string;
+  /** The compiled JavaScript to run with plain node (run/compile.ts); without it, tsx runs `file`. */
+  readonly compiled?: string;
   /** The only environment the program sees besides PATH (HOST, PORT, …). */
   readonly env?: Readonly<Record<string, string>>;
   readonly args?: readonly string[];
@@ -80,9 +81,11 @@ export class RunningProgram {
     this.stderr = new CappedOutput(cap);
     this.cgroup = createCgroup(PROGRAM_LIMITS);
     const cwd = path.dirname(options.file);
-    const wrapper = options.box ? boxCommand({ readOnly: [nodeModules, ...options.box.readOnly], cwd }) : pdeathsig;
-    const nodeArgs = [`--max-old-space-size=${options.heapMb ?? 256}`, '--import', tsxLoader, options.file, ...(options.args ?? [])];
-    const [command, ...args] = [...joinCommand(this.cgroup), ...wrapper, nodeBinary, ...nodeArgs];
+    const wrapper = options.box ? boxCommand({ readOnly: options.box.readOnly, cwd }) : pdeathsig;
+    const heap = `--max-old-space-size=${options.heapMb ?? 256}`;
+    const run = options.compiled ? ['--enable-source-maps', options.compiled] : ['--import', tsxLoader, options.file];
+    const nodeArgs = [heap, ...run, ...(options.args ?? [])];
+    const [command, ...args] = [...joinCommand(this.cgroup), ...wrapper, options.box ? nodeForBox() : nodeBinary, ...nodeArgs];
     const subprocess = execa(command!, args, {
       cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },

@@ -1,6 +1,6 @@
 // The box an untrusted program runs in (Linux, Debian's bubblewrap): its own PID namespace, an
-// unprivileged uid, a read-only view of only what it needs (the system's libraries, node, the
-// course's node_modules and its own staged lesson folder), a private /tmp, and a file-size cap.
+// unprivileged uid, a read-only view of only what it needs (the system's libraries, node and its
+// own staged, compiled lesson folder), a private /tmp, and a file-size cap.
 // Killing the box's first process kills everything inside it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +30,7 @@ function onPath(command: string): string | undefined {
 const isRoot = () => process.getuid?.() === 0;
 
 export interface BoxOptions {
-  /** Folders the program may read (the staged lesson, node_modules), bound read-only at the same path. */
+  /** Folders the program may read (its staged, compiled lesson), bound read-only at the same path. */
   readonly readOnly: readonly string[];
   /** The program's working folder (inside one of `readOnly`). */
   readonly cwd: string;
@@ -56,11 +56,41 @@ function systemBinds(): string[] {
   return args;
 }
 
-/** node itself may live outside /usr (nvm, the registry's node package): bind its folder too. */
-function nodeBinds(): string[] {
+/** Every folder on the way to `file` lets others pass (the box's uid is nobody's). */
+function reachableByOthers(file: string): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
+let boxNode: string | undefined;
+
+/**
+ * The node binary the box runs. node may live outside /usr (nvm, the registry's node
+ * package), under a folder only its owner may enter (mktemp's 0700): then a copy in a
+ * world-readable folder of its own, made once per version.
+ */
+export function nodeForBox(): string {
+  if (boxNode) return boxNode;
   const real = fs.realpathSync(process.execPath);
-  if (real.startsWith('/usr/')) return [];
-  const dir = path.dirname(real);
+  if (reachableByOthers(real) && (fs.statSync(real).mode & 0o005) === 0o005) return (boxNode = real);
+  const dir = path.join(os.tmpdir(), `sockets-course-node-${process.version}`);
+  const copy = path.join(dir, 'node');
+  if (!fs.existsSync(copy)) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const partial = `${copy}.${process.pid}`;
+    fs.copyFileSync(real, partial);
+    fs.chmodSync(partial, 0o755);
+    fs.renameSync(partial, copy);
+  }
+  return (boxNode = copy);
+}
+
+function nodeBinds(): string[] {
+  const node = nodeForBox();
+  if (node.startsWith('/usr/')) return [];
+  const dir = path.dirname(node);
   return ['--ro-bind', dir, dir];
 }
 
@@ -110,7 +140,7 @@ function probe(): SandboxSupport {
   for (const tool of ['bwrap', 'prlimit', ...(isRoot() ? ['setpriv'] : [])]) {
     if (!onPath(tool)) return { ok: false, reason: `${tool} is not installed (Debian: apt-get install bubblewrap util-linux)` };
   }
-  const [command, ...args] = [...boxCommand({ readOnly: [], cwd: '/' }), fs.realpathSync(process.execPath), '-e', ''];
+  const [command, ...args] = [...boxCommand({ readOnly: [], cwd: '/' }), nodeForBox(), '-e', ''];
   const run = spawnSync(command!, args, { timeout: 10_000, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || `exit ${run.status ?? run.signal}`).trim().split('\n')[0];

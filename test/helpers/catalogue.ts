@@ -18,6 +18,8 @@ export interface WrongProgram {
   /** The printed hint must match: it names the actual mistake. */
   readonly hint: RegExp;
   readonly seed?: number;
+  /** Graded over IPv6 (HOST=::1): for mistakes only IPv6 shows, like a hard-coded 'udp4'. */
+  readonly ipv6?: boolean;
 }
 
 export interface RightProgram {
@@ -26,6 +28,7 @@ export interface RightProgram {
   /** How it differs from the solution: "for await over the socket". */
   readonly style: string;
   readonly seed?: number;
+  readonly ipv6?: boolean;
 }
 
 export interface Catalogue {
@@ -50,7 +53,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
     });
 
     it.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
-      const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? 11);
+      const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? 11, { ipv6: entry.ipv6 });
       expect(firstFailure(result), `${entry.mistake}\n${describe(result)}`).toBe(entry.failsAt);
       const failed = result.checks.find((check) => check.id === entry.failsAt)!;
       expect(failed.status).toBe('fail');
@@ -59,7 +62,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
     });
 
     it.each(catalogue.right)('passes "$name" ($style)', async (entry) => {
-      const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? 13);
+      const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? 13, { ipv6: entry.ipv6 });
       expect(result.status, describe(result)).toBe('pass');
       await expectNothingLeft(result);
     });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { findLesson, type Lesson } from '../../lessons/course.ts';
 import { gradeLesson, type LessonResult } from '../../grader/grade.ts';
-import { exercisesRoot, repoRoot, solutionsRoot } from '../../grader/paths.ts';
+import { repoRoot, solutionsRoot } from '../../grader/paths.ts';
+import { pristineExercisesRoot } from './pristine.ts';
 import { gradeVariant as gradeVariantOf } from '../../grader/variant.ts';
 import { pollUntil } from '../../grader/run/deadline.ts';
 import { hasProc, isLive } from '../../grader/run/proc.ts';
@@ -16,11 +17,12 @@ export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<L
 }
 
 export const gradeSolution = (lesson: string, seed = 1) => gradeRoot(lesson, solutionsRoot, seed);
-export const gradeStub = (lesson: string, seed = 1) => gradeRoot(lesson, exercisesRoot, seed);
+/** Grades the stub as committed, whatever the learner did to exercises/. */
+export const gradeStub = (lesson: string, seed = 1) => gradeRoot(lesson, pristineExercisesRoot(), seed);
 
 /** Grades the files of `programDir` in place of the solution's (a catalogue entry changes only its file). */
-export function gradeVariant(lessonName: string, programDir: string, seed = 1): Promise<LessonResult> {
-  return gradeVariantOf(findLesson(lessonName), programDir, seed);
+export function gradeVariant(lessonName: string, programDir: string, seed = 1, options: { readonly ipv6?: boolean } = {}): Promise<LessonResult> {
+  return gradeVariantOf(findLesson(lessonName), programDir, seed, options);
 }
 
 /** The id of the first check that did not pass, or undefined when all passed. */
