@@ -44,7 +44,7 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/01-echo-server/server.ts',
         reads: `${HOST_PORT}; one TCP client`,
         prints:
-          'listens on HOST:PORT, accepts one client and prints "Connected by ADDRESS:PORT"; echoes every byte until the client half-closes, then closes and exits with code 0. A client that resets must not crash it.',
+          'listens on HOST:PORT, accepts one client and prints "Connected by ADDRESS:PORT"; stops listening as soon as it has that client (a second client that connects while the first is still connected is refused); echoes every byte until the client half-closes, then closes and exits with code 0. A client that resets must not crash it.',
       },
     ],
     hints: [
@@ -63,14 +63,14 @@ export const course: readonly Lesson[] = [
         file: 'client.ts',
         role: 'client',
         start: 'npx tsx exercises/02-echo-client/client.ts "Hello, world"',
-        reads: `${HOST_PORT}; the message is the first argument (default "Hello, world")`,
+        reads: `${HOST_PORT}; the message is the first argument, any UTF-8 text (default "Hello, world" only when there is no argument: an explicit "" is an empty message)`,
         prints:
-          'sends the message, half-closes, reads until the server closes, prints "Received: MESSAGE" once and exits 0. If the connection fails it prints one line naming the error code and HOST:PORT to stderr and exits 1.',
+          'sends the message\'s UTF-8 bytes, half-closes, reads until the server closes, prints "Received: " followed by exactly the bytes that came back (decoded as UTF-8 once, whole, whether or not they equal the message) once, and exits 0. An empty message is sent as no bytes and a FIN, and prints "Received: ". If the connection fails it prints one line to stderr naming the error code (ECONNREFUSED) and HOST:PORT, prints no "Received" line, and exits 1.',
       },
     ],
     hints: [
       'net.connect(PORT, HOST) is socket() plus connect(). The reply can arrive in many "data" events: one read is not the whole answer.',
-      'Collect every chunk in an array and only print when the server closes the connection ("end"). socket.end(message) sends the message and then your FIN, so the echo server knows you are done.',
+      'Collect every chunk in an array and only print when the server closes the connection ("end"), decoding once after Buffer.concat(chunks): a character can be split between two chunks. socket.end(message) sends the message and then your FIN, so the echo server knows you are done.',
       'Listen for "error" on the socket: err.code is "ECONNREFUSED" when nothing listens. Print one line such as `cannot connect to ${HOST}:${PORT}: ${err.code}` with console.error and set process.exitCode = 1.',
     ],
   },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { course, findLesson, lessonFiles } from '../lessons/course.ts';
 import { lessonChecks } from '../grader/checks/index.ts';
-import { lessonsRoot, solutionsRoot } from '../grader/paths.ts';
+import { lessonsRoot, repoRoot, solutionsRoot } from '../grader/paths.ts';
 import { pristineExercisesRoot } from './helpers/pristine.ts';
 
 function filesUnder(root: string): string[] {
@@ -46,6 +46,27 @@ describe('the course file', () => {
       const header = stub.split('\n').filter((line) => line.startsWith('//')).slice(0, 2);
       expect(solution.split('\n').slice(0, 2), file).toEqual(header);
     }
+  });
+
+  // rustlings' `dev check`: what a lesson needs, each missing piece named with where it goes.
+  it.each(course.map((lesson) => [lesson.slug, lesson] as const))('%s has every part a lesson needs', (slug, lesson) => {
+    const missing: string[] = [];
+    const need = (file: string, why: string) => {
+      if (!fs.existsSync(path.join(repoRoot, file))) missing.push(`${file} (${why})`);
+    };
+    need(`lessons/${slug}.md`, 'the lesson text');
+    for (const file of lessonFiles(lesson)) {
+      need(`exercises/${slug}/${file}`, 'the stub');
+      need(`solutions/${slug}/${file}`, 'the reference solution');
+    }
+    need(`test/fixtures/${slug}/catalogue.ts`, 'the catalogue of wrong and right programs');
+    const catalogueTest = `test/catalogue-${slug.slice(0, 2)}.test.ts`;
+    need(catalogueTest, 'the test that grades the catalogue');
+    if (fs.existsSync(path.join(repoRoot, catalogueTest)) && !fs.readFileSync(path.join(repoRoot, catalogueTest), 'utf8').includes(`'${slug}'`)) {
+      missing.push(`${catalogueTest} grading ${slug}'s catalogue`);
+    }
+    if (!lessonChecks[slug]) missing.push(`checks for ${slug} in grader/checks/index.ts`);
+    expect(missing, `lesson ${lesson.number} lacks`).toEqual([]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-// Lesson 1: the blocking echo server. One run serves the first five checks, as the
+// Lesson 1: the blocking echo server. One run serves the first six checks, as the
 // guide's server serves one client; the reset check gets a fresh run.
 import { createHash } from 'node:crypto';
 import { escapeBytes, firstDifference } from '../net/escape.ts';
@@ -6,7 +6,9 @@ import type { TcpPeer } from '../net/tcp-peer.ts';
 import { pollUntil, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
 import { fail, type LessonChecks } from './check.ts';
-import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
+import { trySecondClient } from './01-echo-server/second-client.ts';
+import { failStillRunning } from './01-echo-server/still-running.ts';
+import { crashReport, expectCleanExit, expectExit, exitWithin } from './shared/exit.ts';
 import { boundSockets, hostPort, startServerAndConnect } from './shared/listening.ts';
 
 const FILE = 'server.ts';
@@ -50,6 +52,7 @@ const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 export const echoServerChecks: LessonChecks = () => {
   let server: RunningProgram;
   let client: TcpPeer;
+  let port: number;
 
   return [
     {
@@ -57,7 +60,7 @@ export const echoServerChecks: LessonChecks = () => {
       title: 'listens on HOST:PORT and accepts a client',
       hint: 'Call server.listen(PORT, HOST) with both read from process.env (defaults 65432 and "127.0.0.1").',
       async run(context) {
-        ({ program: server, peer: client } = await startServerAndConnect(context, FILE));
+        ({ program: server, peer: client, port } = await startServerAndConnect(context, FILE));
       },
     },
     {
@@ -79,6 +82,32 @@ export const echoServerChecks: LessonChecks = () => {
               : undefined,
           });
         }
+      },
+    },
+    {
+      id: 'accepts-one-client',
+      title: 'refuses a second client while the first is still connected',
+      hint: 'Call server.close() in the connection callback: once the first client is accepted, the listening socket must be closed, so that a second connect is refused.',
+      async run(context) {
+        // prints-peer saw "Connected by": the first client is accepted, and still connected.
+        const second = await trySecondClient(context, port);
+        if (second.outcome === 'refused') return;
+        const expected = `the second connect refused (ECONNREFUSED): nothing listens on ${hostPort(context.host, port)} once the first client is accepted`;
+        if (second.outcome === 'echoed') {
+          fail(`${FILE} accepted a second client and echoed to it while the first was still connected`, {
+            expected,
+            actual: `connected, and ${second.echoedBytes} bytes came back`,
+            hint: 'The server still listened while its first client was connected, so it served a second one. Call server.close() as soon as the first client connects (in the connection callback), not later (on its first data, its end or its close): until then every new client is accepted.',
+          });
+        }
+        fail(`${FILE} accepted a second connection while the first client was still connected, and ${second.outcome === 'closed' ? 'closed it without an answer' : 'left it waiting without an answer'}`, {
+          expected,
+          actual: `connected (the kernel completed the handshake), then ${second.outcome === 'closed' ? 'closed, twice in a row' : `no answer in ${context.ms(1500) / 1000} s`}`,
+          hint:
+            second.outcome === 'closed'
+              ? 'The listening socket was still open: the second client\'s handshake completed, and only then was the connection closed (server.maxConnections and destroying extra sockets both work this way). Call server.close() when the first client connects, so a second connect is refused.'
+              : 'The listening socket was still open, so the kernel took the second connection even though nothing served it. Call server.close() when the first client connects, so a second connect is refused.',
+        });
       },
     },
     {
@@ -155,7 +184,8 @@ export const echoServerChecks: LessonChecks = () => {
       title: 'exits by itself with code 0 once its client is gone',
       hint: 'The guide\'s server handles one client. Call server.close() when the client connects, so nothing keeps the process alive after that connection ends.',
       async run(context) {
-        const exit = await expectExit(server, context.ms(3000), 'its only client closed the connection');
+        const exit = await exitWithin(server, context.ms(3000));
+        if (!exit) failStillRunning(server, context.ms(3000));
         expectCleanExit(server, exit);
         // tsx's esbuild helper ends shortly after node does; a detached child does not.
         const gone = await pollUntil(() => (server.leftovers().length === 0 ? true : undefined), context.ms(5000), 'the server\'s processes to end').catch(() => false);

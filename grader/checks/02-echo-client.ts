@@ -1,73 +1,95 @@
-// Lesson 2: the echo client. The grader plays the echo server and answers one byte at a
-// time with small delays, so a client that prints its first read fails.
-import { escapeText } from '../net/escape.ts';
-import { GraderServer } from '../net/tcp-server.ts';
+// Lesson 2: the echo client. The grader plays the server (02-echo-client/reply-server.ts): it
+// answers in small pieces cut inside characters, once slowly enough to outlast a fixed wait,
+// once with bytes that are not the message, and once for an empty message.
 import type { TcpPeer } from '../net/tcp-peer.ts';
 import { pollUntil, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
+import { diagnosePrint } from './02-echo-client/diagnose-print.ts';
+import { watchFirstOutput, type FirstOutput } from './02-echo-client/first-output.ts';
+import { nonAsciiMessage, showBytes, showText, splitInside, swapAsciiCase } from './02-echo-client/message.ts';
+import { expectRefusedReport } from './02-echo-client/refused.ts';
+import { playServer, type PlayedServer, type ReplyPlan } from './02-echo-client/reply-server.ts';
 import { fail, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
 
 const FILE = 'client.ts';
+const DEFAULT_MESSAGE = 'Hello, world';
+/** Longer than the fixed wait of a client that sleeps 1 s and prints what came. */
+const LONG_PAUSE_MS = 2000;
 
-/** How far the slow echo got, so a check can tell "still echoing" from "waiting on the client". */
-interface EchoProgress {
-  echoed: number;
-  lastSentAt: number;
+/** One run of the client against the server the grader plays. */
+interface ClientRun {
+  readonly client: RunningProgram;
+  readonly peer: TcpPeer;
+  readonly played: PlayedServer;
+  readonly output: FirstOutput;
 }
 
-/** Echoes each byte as its own write, with a pause, and closes once the client has ended and all is echoed. */
-async function echoSlowly(peer: TcpPeer, pauseMs: () => number, progress: EchoProgress): Promise<void> {
-  let echoed = 0;
-  for (;;) {
-    await peer.until(() => peer.receivedBytes > echoed || peer.gotEnd || peer.closed, 60_000, 'more bytes from the client');
-    const data = peer.data();
-    while (echoed < data.length && !peer.socket.destroyed) {
-      await peer.send(data.subarray(echoed, echoed + 1));
-      echoed++;
-      progress.echoed = echoed;
-      progress.lastSentAt = Date.now();
-      await sleep(pauseMs());
-    }
-    if (peer.closed || peer.socket.destroyed) return;
-    if (peer.gotEnd && echoed >= peer.receivedBytes) {
-      peer.end();
-      return;
-    }
+/** The echo in pieces of 1 to 3 bytes, with a cut and a pause after the first piece, inside the "ö" and at message.length. */
+function slowEchoPlan(context: CheckContext, message: string): ReplyPlan {
+  const random = context.random('pauses');
+  return {
+    answer: (bytes) => bytes,
+    pieceSize: () => random.int(1, 3),
+    pauseMs: () => random.int(2, 12),
+    stops: [
+      // The first "data" event holds only the first piece.
+      { at: random.int(1, 3), ms: context.ms(100) },
+      // Inside a character, early, and long: a client that prints after a fixed wait prints a cut echo.
+      { at: splitInside(message, 'ö'), ms: context.ms(LONG_PAUSE_MS) },
+      // Where a client that counts UTF-16 units against bytes stops reading.
+      { at: message.length, ms: context.ms(100) },
+    ],
+  };
+}
+
+function quickPlan(context: CheckContext, purpose: string, answer: (bytes: Buffer) => Buffer): ReplyPlan {
+  const random = context.random(purpose);
+  return { answer, pieceSize: () => random.int(1, 4), pauseMs: () => random.int(2, 12), stops: [] };
+}
+
+/** `exitedHint`: what a client that exits without connecting got wrong in this run, when that is known. */
+async function startClient(context: CheckContext, message: string, plan: ReplyPlan, exitedHint?: string): Promise<ClientRun> {
+  const played = await playServer(context, plan);
+  const where = hostPort(context.host, played.port);
+  const client = context.start(FILE, { port: played.port, args: [message] });
+  const output = watchFirstOutput(context, client);
+  // Stop waiting as soon as the client exits: it will not connect any more.
+  const peer = await Promise.race([played.server.accepted(1, context.ms(8000)), client.exited.then(() => played.server.accepted(1, 0))]);
+  if (!peer) {
+    const exit = client.exit;
+    fail(`${FILE} never connected to ${where}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
+      expected: `a connection to ${where}`,
+      actual: exit ? `exited; stderr: ${showText(client.stderr.text.trim() || '(empty)')}` : 'no connection',
+      hint: exit && exitedHint ? exitedHint : 'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
+    });
   }
+  return { client, peer, played, output };
+}
+
+/** Until the client exits, has printed `expected` after the server closed, or has everything answered but still no FIN after 3 s. */
+async function settle(context: CheckContext, run: ClientRun, expected: string): Promise<void> {
+  const { client, peer, played } = run;
+  const progress = played.progress;
+  const stuck = () => !peer.gotEnd && !progress.pausing && progress.answered >= peer.receivedBytes && Date.now() - progress.lastSentAt > context.ms(3000);
+  const settled = () => !client.running || (client.stdout.text === expected && peer.closed) || stuck() || undefined;
+  await pollUntil(settled, context.ms(15_000), `${FILE} to print the answer`).catch(() => {});
+}
+
+function failNeverHalfClosed(run: ClientRun, expected: string): void {
+  if (!run.client.running || run.peer.gotEnd) return;
+  const printed = run.client.stdout.text;
+  fail(`${FILE} is still waiting and never sent its FIN`, {
+    expected: showText(expected),
+    actual: printed ? showText(printed) : '(nothing printed yet)',
+    hint: 'The echo server only closes after the client has finished sending. Use socket.end(message) (or call end() after write) so it knows you are done, then print on "end".',
+  });
 }
 
 export const echoClientChecks: LessonChecks = () => {
-  let client: RunningProgram;
-  let peer: TcpPeer | undefined;
+  let run: ClientRun;
   let message: string;
-  let echoDone: Promise<void>;
-  const progress: EchoProgress = { echoed: 0, lastSentAt: 0 };
-
-  async function startClientAgainstSlowEcho(context: CheckContext): Promise<void> {
-    const random = context.random('message');
-    message = `Hello, ${random.word(4, 10)} ${random.word(2, 8)}`;
-    const port = await context.freePort();
-    let resolveEcho!: () => void;
-    echoDone = new Promise((resolve) => (resolveEcho = resolve));
-    const pauses = context.random('pauses');
-    const server = await GraderServer.listen(context.host, port, context.transcript, (accepted) => {
-      void echoSlowly(accepted, () => pauses.int(2, 12), progress).catch(() => {}).finally(resolveEcho);
-    });
-    context.onCleanup(() => server.close());
-    client = context.start(FILE, { port, args: [message] });
-    // Stop waiting as soon as the client exits: it will not connect any more.
-    peer = await Promise.race([server.accepted(1, context.ms(8000)), client.exited.then(() => server.accepted(1, 0))]);
-    if (!peer) {
-      const exit = client.exit;
-      fail(`${FILE} never connected to ${hostPort(context.host, port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
-        expected: `a connection to ${hostPort(context.host, port)}`,
-        actual: exit ? `exited; stderr: ${escapeText(client.stderr.text.trim() || '(empty)')}` : 'no connection',
-        hint: 'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
-      });
-    }
-  }
 
   return [
     {
@@ -75,15 +97,17 @@ export const echoClientChecks: LessonChecks = () => {
       title: 'connects to HOST:PORT and sends exactly the message',
       hint: 'Send the first command-line argument (process.argv[2]) as it is: no newline, no quotes.',
       async run(context) {
-        await startClientAgainstSlowEcho(context);
+        message = nonAsciiMessage(context.random('message'));
+        run = await startClient(context, message, slowEchoPlan(context, message));
+        const { peer, client } = run;
         const expected = Buffer.from(message);
-        await peer!.until(() => peer!.receivedBytes > expected.length || peer!.gotEnd || peer!.closed || (peer!.receivedBytes === expected.length && !client.running), context.ms(5000), `the ${expected.length}-byte message`).catch(() => {});
+        await peer.until(() => peer.receivedBytes > expected.length || peer.gotEnd || peer.closed || (peer.receivedBytes === expected.length && !client.running), context.ms(5000), `the ${expected.length}-byte message`).catch(() => {});
         await sleep(context.ms(50));
-        const got = peer!.data();
+        const got = peer.data();
         if (!got.equals(expected)) {
-          fail(`the server received ${escapeText(got.toString('latin1'))} instead of the message`, {
-            expected: escapeText(message),
-            actual: escapeText(got.toString('latin1')),
+          fail(`the server received ${showBytes(got)} instead of the message`, {
+            expected: showText(message),
+            actual: showBytes(got),
             hint: got.length === 0 ? 'Nothing arrived: write the message once connected, e.g. socket.end(message).' : undefined,
           });
         }
@@ -91,34 +115,18 @@ export const echoClientChecks: LessonChecks = () => {
     },
     {
       id: 'prints-whole-echo',
-      title: 'prints "Received: MESSAGE" with the whole echo, though it arrives 1 byte at a time',
+      title: 'prints "Received: MESSAGE" with the whole echo, though it comes slowly, in pieces cut inside characters',
       hint: 'The echo arrives in many "data" events. Collect them all and print once, when the server closes the connection ("end").',
       async run(context) {
         const expected = `Received: ${message}\n`;
-        // Done when the client exits, or has printed the whole echo after the server closed.
-        const messageBytes = Buffer.byteLength(message);
-        // A client that got the whole echo but still has not sent FIN after 3 s waits for a close that never comes.
-        const stuck = () => !peer!.gotEnd && progress.echoed >= messageBytes && Date.now() - progress.lastSentAt > context.ms(3000);
-        const settled = () => !client.running || (client.stdout.text === expected && peer!.closed) || stuck() || undefined;
-        await pollUntil(settled, context.ms(15_000), `${FILE} to print the echo`).catch(() => {});
-        const printed = client.stdout.text;
+        await settle(context, run, expected);
+        const printed = run.client.stdout.text;
         if (printed === expected) return;
-        if (client.running && !peer!.gotEnd) {
-          fail(`${FILE} is still waiting and never sent its FIN`, {
-            expected: escapeText(expected),
-            actual: printed ? escapeText(printed) : '(nothing printed yet)',
-            hint: 'The echo server only closes after the client has finished sending. Use socket.end(message) (or call end() after write) so it knows you are done, then print on "end".',
-          });
-        }
-        const firstPiece = printed.startsWith('Received: ') && printed.length < expected.length;
-        fail(`${FILE} printed ${escapeText(printed)}`, {
-          expected: escapeText(expected),
-          actual: printed ? escapeText(printed) : '(nothing on stdout)',
-          hint: firstPiece
-            ? 'You printed after the first "data" event, which held only part of the echo. Append each chunk and print on "end".'
-            : printed.split('\n').length > 2
-              ? 'Print once, with the whole message, not once per chunk.'
-              : undefined,
+        failNeverHalfClosed(run, expected);
+        fail(`${FILE} printed ${printed ? showText(printed) : 'nothing'}`, {
+          expected: showText(expected),
+          actual: printed ? showText(printed) : '(nothing on stdout)',
+          hint: diagnosePrint({ printed, message, answer: Buffer.from(message), progress: run.played.progress, output: run.output, reactionMs: context.ms(250) }),
         });
       },
     },
@@ -127,14 +135,79 @@ export const echoClientChecks: LessonChecks = () => {
       title: 'exits with code 0 after printing',
       hint: 'Nothing should keep the process alive once the connection is closed: no timers, no open sockets, no process.exit(1).',
       async run(context) {
-        const exit = await expectExit(client, context.ms(3000), 'the server closed the connection');
-        expectCleanExit(client, exit);
-        await echoDone;
+        const exit = await expectExit(run.client, context.ms(3000), 'the server closed the connection');
+        expectCleanExit(run.client, exit);
+        await run.played.done;
+      },
+    },
+    {
+      id: 'prints-what-came-back',
+      title: 'prints what the server sent back, even when it is not the message',
+      hint: 'Print the bytes that came back, decoded once on "end": `Received: ${Buffer.concat(chunks).toString("utf8")}`, not the message you sent.',
+      async run(context) {
+        const other = nonAsciiMessage(context.random('other-message'));
+        const answer = swapAsciiCase(Buffer.from(other));
+        const otherRun = await startClient(context, other, quickPlan(context, 'other-pauses', swapAsciiCase));
+        const expected = `Received: ${answer.toString('utf8')}\n`;
+        await settle(context, otherRun, expected);
+        const printed = otherRun.client.stdout.text;
+        if (printed === expected) return;
+        failNeverHalfClosed(otherRun, expected);
+        fail(`this server answered ${showText(answer.toString('utf8'))}, and ${FILE} printed ${printed ? showText(printed) : 'nothing'}`, {
+          expected: showText(expected),
+          actual: printed ? showText(printed) : '(nothing on stdout)',
+          hint:
+            printed === `Received: ${other}\n`
+              ? 'It printed the message it sent, not the bytes that came back: this server swapped the case of every ASCII letter. Print what you received (Buffer.concat of the chunks), never your own argument.'
+              : diagnosePrint({ printed, message: other, answer, progress: otherRun.played.progress, output: otherRun.output, reactionMs: context.ms(250) }),
+        });
+      },
+    },
+    {
+      id: 'sends-empty-message',
+      title: 'an explicit empty message "" is sent as no bytes and a FIN, and "Received: " is printed',
+      hint: 'An explicit "" is an empty message, not a missing one: process.argv[2] ?? "Hello, world" keeps it, and socket.end(message) then sends no bytes, only FIN.',
+      async run(context) {
+        const empty = await startClient(
+          context,
+          '',
+          quickPlan(context, 'empty-pauses', (bytes) => bytes),
+          'Given an explicit empty message (""), it exited without connecting, although it connects for other messages. "" is a message too, an empty one: connect and send it (no bytes, then FIN).',
+        );
+        const expected = 'Received: \n';
+        await settle(context, empty, expected);
+        const got = empty.peer.data();
+        if (got.length > 0) {
+          fail(`${FILE} was given an empty message ("") and sent ${showBytes(got)}`, {
+            expected: 'no bytes, then FIN',
+            actual: showBytes(got),
+            hint: got.equals(Buffer.from(DEFAULT_MESSAGE))
+              ? `It sent the default message: the explicit "" was taken for a missing argument. process.argv[2] || '${DEFAULT_MESSAGE}' (or a test like if (!message)) treats "" as absent; process.argv[2] ?? '${DEFAULT_MESSAGE}' uses the default only when there is no argument.`
+              : undefined,
+          });
+        }
+        if (!empty.peer.gotEnd) {
+          fail(`${FILE} sent nothing for the empty message, but never half-closed`, {
+            expected: 'FIN at once: there is nothing to send',
+            actual: `no FIN${empty.client.running ? ', still running' : ''}`,
+            hint: 'With nothing to write, the server still waits for your FIN before it closes: call socket.end() whatever the message (socket.end("") sends FIN).',
+          });
+        }
+        const printed = empty.client.stdout.text;
+        if (printed !== expected) {
+          fail(`${FILE} printed ${printed ? showText(printed) : 'nothing'} after the empty echo`, {
+            expected: showText(expected),
+            actual: printed ? showText(printed) : '(nothing on stdout)',
+            hint: printed === '' ? 'The server sent nothing back and closed: that is an empty echo. Print "Received: " followed by it, as for any other, on "end".' : undefined,
+          });
+        }
+        const exit = await expectExit(empty.client, context.ms(3000), 'the server closed the connection');
+        expectCleanExit(empty.client, exit);
       },
     },
     {
       id: 'reports-refused',
-      title: 'with nothing listening, prints one line naming ECONNREFUSED and exits non-zero',
+      title: 'with nothing listening, prints one line naming ECONNREFUSED and HOST:PORT and exits non-zero',
       hint: 'Handle the socket\'s "error" event: console.error(`cannot connect to ${HOST}:${PORT}: ${err.code}`) and process.exitCode = 1. No stack trace.',
       async run(context) {
         const port = await context.freePort();
@@ -161,12 +234,7 @@ export const echoClientChecks: LessonChecks = () => {
               : 'console.error(err) prints the whole Error with its stack. Print one line built from err.code and HOST:PORT: console.error(`cannot connect to ${HOST}:${PORT}: ${err.code}`).',
           });
         }
-        if (lines.length !== 1 || !/ECONNREFUSED|refused/i.test(stderr)) {
-          fail(`${FILE} did not print one line naming the refused connection on stderr`, {
-            expected: `one line on stderr mentioning ECONNREFUSED and ${hostPort(context.host, port)}`,
-            actual: stderr ? escapeText(stderr) : '(nothing on stderr)',
-          });
-        }
+        expectRefusedReport(refused, context.host, port);
       },
     },
   ];
