@@ -26,22 +26,42 @@ server.listen({ host: workerData.host, port: workerData.port, backlog: 1, exclus
 });
 `;
 
-/** An IPv4 host and port as /proc/net/tcp writes them: 127.0.0.1:8080 is "0100007F:1F90". */
+/** The 16 bytes of an IPv6 address ("::1", "fe80::1:2"). */
+function ipv6Bytes(host: string): number[] {
+  const [head = '', tail = ''] = host.split('::');
+  const groups = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const left = groups(head);
+  const right = host.includes('::') ? groups(tail) : [];
+  const all = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return all.flatMap((group) => [group >> 8, group & 0xff]);
+}
+
+/**
+ * A host and port as /proc/net/tcp(6) writes them: 127.0.0.1:8080 is "0100007F:1F90"; an IPv6
+ * address is four 32-bit words, each in the machine's (little-endian) byte order.
+ */
 function procEndpoint(host: string, port: number): string {
-  const [a, b, c, d] = host.split('.').map(Number) as [number, number, number, number];
-  const hexHost = [d, c, b, a].map((byte) => byte.toString(16).padStart(2, '0')).join('').toUpperCase();
+  const bytes = net.isIPv6(host) ? ipv6Bytes(host) : host.split('.').map(Number);
+  const words: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) words.push(...bytes.slice(i, i + 4).reverse());
+  const hexHost = words.map((byte) => byte.toString(16).padStart(2, '0')).join('').toUpperCase();
   return `${hexHost}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The rows of /proc/net/tcp split into fields: sl, local, remote, state, tx_queue:rx_queue, …; undefined if unreadable. */
+/** The rows of /proc/net/tcp and tcp6 split into fields: sl, local, remote, state, tx_queue:rx_queue, …; undefined if unreadable. */
 function procTcpRows(): string[][] | undefined {
-  let text: string;
-  try {
-    text = readFileSync('/proc/net/tcp', 'utf8');
-  } catch {
-    return undefined;
+  const rows: string[][] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      if (file === '/proc/net/tcp') return undefined;
+      continue; // no IPv6 on this machine
+    }
+    rows.push(...text.split('\n').slice(1).map((line) => line.trim().split(/\s+/)));
   }
-  return text.split('\n').slice(1).map((line) => line.trim().split(/\s+/));
+  return rows;
 }
 
 /** Length of the accept queue of the LISTEN socket on host:port, per /proc/net/tcp. */
