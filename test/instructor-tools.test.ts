@@ -7,6 +7,8 @@ import { mostFailedChecks, toCsv, type ClassRow } from '../grader/class/report.t
 import { generatedFiles } from '../grader/commands/sync.ts';
 import { main } from '../grader/main.ts';
 import { repoRoot, solutionsRoot } from '../grader/paths.ts';
+import type { LessonResult } from '../grader/grade.ts';
+import { outcomeOf } from '../grader/stress/outcome.ts';
 import { formatTally, tally } from '../grader/stress/tally.ts';
 import { recordingIo } from './helpers/io.ts';
 import { pristineExercisesRoot } from './helpers/pristine.ts';
@@ -64,6 +66,14 @@ describe('grade:stress', () => {
   it('counts agreeing runs and names the seeds of those that differ', () => {
     const result = tally([{ seed: 1, outcome: 'pass' }, { seed: 2, outcome: 'fail at x' }, { seed: 3, outcome: 'pass' }], 'pass');
     expect(formatTally('lesson-1 solution', 'pass', result)).toBe('lesson-1 solution: 2/3 runs agreed (pass); differed: fail at x with seeds 2');
+  });
+
+  it('counts a run whose hint no longer names the mistake as differing', () => {
+    const failing = (hint: string) => ({ checks: [{ id: 'a', status: 'pass' }, { id: 'b', status: 'fail', failure: { summary: 's', hint } }] }) as unknown as LessonResult;
+    expect(outcomeOf(failing('wait for "drain"'), /drain/)).toBe('fail at b');
+    expect(outcomeOf(failing('something blocks the event loop'), /drain/)).toBe('fail at b with another hint "something blocks the event loop"');
+    expect(outcomeOf(failing('anything'))).toBe('fail at b');
+    expect(outcomeOf({ checks: [{ id: 'a', status: 'pass' }] } as unknown as LessonResult, /x/)).toBe('pass');
   });
 
   // The short form of `npm run grade:stress`; the catalogue tests grade every wrong program once more.

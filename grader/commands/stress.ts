@@ -1,19 +1,14 @@
 import { course, findLesson } from '../../lessons/course.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import type { LessonResult } from '../grade.ts';
 import { writeLines, type Io } from '../io.ts';
 import { defineCommand } from './define.ts';
 import { randomSeed } from '../net/random.ts';
 import { parseSeed } from '../source.ts';
 import { startBusyCore } from '../stress/busy.ts';
+import { outcomeOf } from '../stress/outcome.ts';
 import { catalogueTargets, solutionTarget, type StressTarget } from '../stress/targets.ts';
 import { formatTally, tally, type RunOutcome } from '../stress/tally.ts';
 import { gradeVariant } from '../variant.ts';
-
-export function outcomeOf(result: LessonResult): string {
-  const first = result.checks.find((check) => check.status !== 'pass');
-  return first ? `${first.status} at ${first.id}` : 'pass';
-}
 
 /** `npm run grade:stress`: hunts flakes by grading the same programs many times. */
 export const stressCommand = defineCommand({
@@ -48,8 +43,8 @@ async function stress(values: { runs?: string; catalogue?: boolean; busy?: boole
       const outcomes: RunOutcome[] = [];
       for (let run = 0; run < runs; run++) {
         const seed = firstSeed + run;
-        const result = await gradeVariant(target.lesson, target.programDir!, seed);
-        outcomes.push({ seed, outcome: outcomeOf(result) });
+        const result = await gradeVariant(target.lesson, target.programDir, seed, { ipv6: target.ipv6 });
+        outcomes.push({ seed, outcome: outcomeOf(result, target.hint) });
       }
       const result = tally(outcomes, target.expected);
       if (result.agreed !== result.runs) allAgreed = false;

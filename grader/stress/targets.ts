@@ -9,15 +9,18 @@ import { repoRoot, solutionsRoot } from '../paths.ts';
 export interface StressTarget {
   readonly label: string;
   readonly lesson: Lesson;
-  /** Files laid over the solution; the solution itself when undefined. */
-  readonly programDir?: string;
+  /** Files laid over the solution (the solution's own folder for the solution). */
+  readonly programDir: string;
   /** "pass", or "fail at CHECK-ID". */
   readonly expected: string;
+  /** What the failing check's hint must match, for a catalogued mistake. */
+  readonly hint?: RegExp;
+  readonly ipv6?: boolean;
 }
 
 interface CatalogueShape {
-  readonly wrong: readonly { readonly name: string; readonly failsAt: string }[];
-  readonly right: readonly { readonly name: string }[];
+  readonly wrong: readonly { readonly name: string; readonly failsAt: string; readonly hint: RegExp; readonly ipv6?: boolean }[];
+  readonly right: readonly { readonly name: string; readonly ipv6?: boolean }[];
 }
 
 export function solutionTarget(lesson: Lesson): StressTarget {
@@ -35,12 +38,15 @@ export async function catalogueTargets(lesson: Lesson): Promise<StressTarget[]> 
       lesson,
       programDir: path.join(fixtures, 'wrong', entry.name),
       expected: `fail at ${entry.failsAt}`,
+      hint: entry.hint,
+      ipv6: entry.ipv6,
     })),
     ...catalogue.right.map((entry) => ({
       label: `lesson-${lesson.number} right/${entry.name}`,
       lesson,
       programDir: path.join(fixtures, 'right', entry.name),
       expected: 'pass',
+      ipv6: entry.ipv6,
     })),
   ];
 }
