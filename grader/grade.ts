@@ -28,13 +28,23 @@ export interface ProgramOutput {
   readonly ending: string;
 }
 
+/** A failure as reported: the hint chosen, and the id of the mistake recognised, if one was. */
+export interface FailureSeen {
+  readonly summary: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly hint: string;
+  /** Absent when no aimed diagnosis was made and the check's general hint is given. */
+  readonly diagnosis?: string;
+}
+
 export interface CheckResult {
   readonly id: string;
   readonly title: string;
   readonly status: CheckStatus;
   readonly durationMs: number;
   /** For fail: what was seen, with the hint already chosen. */
-  readonly failure?: Required<Pick<FailureFacts, 'summary' | 'hint'>> & Omit<FailureFacts, 'summary' | 'hint'>;
+  readonly failure?: FailureSeen;
   /** For error: what went wrong inside the grader. */
   readonly error?: string;
   /** For skip: why the check could not run here. Absent when an earlier check failed. */
@@ -96,7 +106,10 @@ function outputOf(program: RunningProgram, stage: Stage): ProgramOutput {
 
 /** Learner-caused problems become failures; anything else is the grader's own error. */
 function asFailure(error: unknown, check: Check): CheckResult['failure'] | undefined {
-  if (error instanceof CheckFailure) return { ...error.facts, hint: error.facts.hint ?? check.hint };
+  if (error instanceof CheckFailure) {
+    const { summary, expected, actual, diagnosis, hint } = error.facts;
+    return { summary, expected, actual, hint: diagnosis?.hint ?? hint ?? check.hint, diagnosis: diagnosis?.id };
+  }
   if (error instanceof DeadlineError || error instanceof ProgramExitedError) {
     return { summary: error.message, hint: check.hint };
   }

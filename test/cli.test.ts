@@ -64,7 +64,7 @@ describe('grade', () => {
     const { io, stdout } = recordingIo();
     expect(await main(['grade', 'lesson-2', '--solution', '--json', '--seed', '3'], io)).toBe(0);
     const result = JSON.parse(stdout());
-    expect(result).toMatchObject({ version: 1, status: 'pass', seed: 3, lesson: { number: 2, slug: '02-echo-client' } });
+    expect(result).toMatchObject({ version: 2, status: 'pass', seed: 3, lesson: { number: 2, slug: '02-echo-client' } });
     expect(result.tests.length).toBe(result.max_score);
     expect(result.score).toBe(result.max_score);
     for (const test of result.tests) expect(Object.keys(test)).toEqual(expect.arrayContaining(['name', 'id', 'status', 'message', 'duration_ms']));

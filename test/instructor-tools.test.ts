@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mostFailedChecks, toCsv, type ClassRow } from '../grader/class/report.ts';
+import { mostCommonDiagnoses, mostFailedChecks, toCsv, type ClassRow } from '../grader/class/report.ts';
 import { generatedFiles } from '../grader/commands/sync.ts';
 import { main } from '../grader/main.ts';
 import { repoRoot, solutionsRoot } from '../grader/paths.ts';
@@ -35,11 +35,11 @@ describe('grade:class', () => {
     const code = await main(['class', 'class', '--lessons', '1', '--jobs', '2', '--out', 'out', '--seed', '9'], io);
     expect(code).toBe(0);
     const csv = fs.readFileSync(path.join(scratch, 'out', 'class-report.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox');
+    expect(csv[0]).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox,diagnosis');
     const status = Object.fromEntries(csv.slice(1).map((line) => [line.split(',')[0], line.split(',')[3]]));
     expect(status).toEqual({ alice: 'pass', bob: 'fail', mallory: 'fail', nobody: 'missing' });
     const report = JSON.parse(fs.readFileSync(path.join(scratch, 'out', 'class-report.json'), 'utf8'));
-    expect(report.version).toBe(2);
+    expect(report.version).toBe(3);
     expect(report.rows.find((row: ClassRow) => row.student === 'alice').result.tests.length).toBeGreaterThan(0);
     expect(stdout()).toContain('lesson-1: 1 of 4 pass, 1 missing');
     expect(stdout()).toContain('2 × lesson-1: listens on HOST:PORT and accepts a client');
@@ -53,12 +53,18 @@ describe('class report', () => {
   });
 
   it('quotes CSV fields holding commas, quotes and newlines', () => {
-    expect(toCsv([row('a', 'x')])).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox\na,3,03-framing,fail,0,5,x,"said ""hi"", then\nleft",1,bubblewrap\n');
+    expect(toCsv([row('a', 'x')])).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox,diagnosis\na,3,03-framing,fail,0,5,x,"said ""hi"", then\nleft",1,bubblewrap,\n');
   });
 
   it('orders the most failed checks first', () => {
     const counts = mostFailedChecks([row('a', 'x'), row('b', 'y'), row('c', 'y'), row('d')]);
     expect(counts.map((entry) => [entry.check, entry.students.length])).toEqual([['y', 2], ['x', 1]]);
+  });
+
+  it('counts the diagnosed mistakes, most common first, leaving out failures with none', () => {
+    const diagnosed = (student: string, diagnosis?: string): ClassRow => ({ ...row(student, 'x'), diagnosis });
+    const counts = mostCommonDiagnoses([diagnosed('a', 'shared-buffer'), diagnosed('b', 'little-endian-length'), diagnosed('c', 'little-endian-length'), diagnosed('d'), row('e')]);
+    expect(counts.map((entry) => [entry.diagnosis, entry.students])).toEqual([['little-endian-length', ['b', 'c']], ['shared-buffer', ['a']]]);
   });
 });
 

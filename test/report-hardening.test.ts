@@ -51,20 +51,20 @@ describe('the class CSV', () => {
   });
 
   it('leaves ordinary text and numbers as they were', () => {
-    expect(csvLine({ student: 'bob smith', failedCheck: 'echoes a line', message: 'a-b=c' })).toBe(
-      'bob smith,1,01-echo-server,fail,2,6,echoes a line,a-b=c,7,bubblewrap',
+    expect(csvLine({ student: 'bob smith', failedCheck: 'echoes a line', message: 'a-b=c', diagnosis: 'decodes-as-text' })).toBe(
+      'bob smith,1,01-echo-server,fail,2,6,echoes a line,a-b=c,7,bubblewrap,decodes-as-text',
     );
   });
 
-  it('ends its header and every row with the sandbox the programs ran in', () => {
+  it('records in every row the sandbox the programs ran in, then the diagnosis', () => {
     const [header, line] = toCsv([row({ sandbox: 'none (--trust)' })]).split('\n');
-    expect(header).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox');
-    expect(line!.endsWith(',7,none (--trust)')).toBe(true);
+    expect(header).toBe('student,lesson,slug,status,score,max_score,failed_check,message,seed,sandbox,diagnosis');
+    expect(line!.endsWith(',7,none (--trust),')).toBe(true);
   });
 
-  it('comes with a version 2 JSON report that records the sandbox and the seed', () => {
+  it('comes with a version 3 JSON report that records the sandbox and the seed', () => {
     const report = buildReport(['alice'], [row()], run, new Date(0));
-    expect(report).toMatchObject({ version: 2, sandbox: 'bubblewrap', seed: 7, generatedAt: '1970-01-01T00:00:00.000Z', students: ['alice'] });
+    expect(report).toMatchObject({ version: 3, sandbox: 'bubblewrap', seed: 7, generatedAt: '1970-01-01T00:00:00.000Z', students: ['alice'] });
   });
 
   it('prints the name of a check failed most with its control characters escaped', () => {
@@ -143,10 +143,11 @@ describe('capRowResult', () => {
 
   it('keeps a forged result of thousands of tests full of control characters under 320 KiB a row', () => {
     const junk = '\x01"'.repeat(100_000);
-    const test = { name: junk, id: junk, status: 'fail', message: junk, expected: junk, actual: junk, hint: junk, output: junk, transcript: Array(5000).fill(junk), duration_ms: 1 };
+    const test = { name: junk, id: junk, status: 'fail', message: junk, expected: junk, actual: junk, hint: junk, diagnosis: junk, output: junk, transcript: Array(5000).fill(junk), duration_ms: 1 };
     const forged = { version: 1, status: 'fail', lesson: { number: 1, slug: junk, title: junk }, seed: 1, host: junk, duration_ms: 1, score: 0, max_score: 1, extra: junk, tests: Array(5000).fill(test) };
     const capped = capRowResult(forged as unknown as JsonResult);
     expect(Object.keys(capped)).not.toContain('extra');
+    expect(capped.tests[0]!.diagnosis, 'a forged diagnosis id is dropped').toBeUndefined();
     const report = JSON.stringify(buildReport(['alice'], [row({ result: capped })], run), null, 2);
     expect(report.length).toBeLessThan(320 * 1024);
   });

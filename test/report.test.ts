@@ -47,7 +47,7 @@ describe('text report', () => {
 describe('JSON report', () => {
   it('scores passes against the checks that could run', () => {
     const json = toJsonResult(lessonResult([passed, skippedHere, failed], 'fail'));
-    expect(json).toMatchObject({ version: 1, status: 'fail', score: 1, max_score: 2 });
+    expect(json).toMatchObject({ version: 2, status: 'fail', score: 1, max_score: 2 });
     expect(json.tests.map((test) => [test.id, test.status, test.message])).toEqual([
       ['a', 'pass', ''],
       ['b', 'skip', 'only Linux can'],

@@ -204,7 +204,7 @@ async function gradeLessonSandboxed(lesson: string) {
 describe('the class runner believes a child grader only when its result holds together', () => {
   const lesson = findLesson('1');
   const honest: JsonResult = {
-    version: 1, status: 'fail', lesson: { number: 1, slug: '01-echo-server', title: 't' }, seed: 5, host: '127.0.0.1', duration_ms: 1,
+    version: 2, status: 'fail', lesson: { number: 1, slug: '01-echo-server', title: 't' }, seed: 5, host: '127.0.0.1', duration_ms: 1,
     score: 1, max_score: 2,
     tests: [
       { name: 'a', id: 'a', status: 'pass', message: '', transcript: [], output: '', duration_ms: 1 },

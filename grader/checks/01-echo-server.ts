@@ -5,7 +5,8 @@ import { escapeBytes, firstDifference } from '../net/escape.ts';
 import type { TcpPeer } from '../net/tcp-peer.ts';
 import { pollUntil, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
-import { fail, type LessonChecks } from './check.ts';
+import { fail, type Diagnosis, type LessonChecks } from './check.ts';
+import { diagnoses } from './01-echo-server/diagnoses.ts';
 import { trySecondClient } from './01-echo-server/second-client.ts';
 import { failStillRunning } from './01-echo-server/still-running.ts';
 import { crashReport, expectCleanExit, expectExit, exitWithin } from './shared/exit.ts';
@@ -25,14 +26,11 @@ function allByteValues(seedOrder: (n: number) => number): Buffer {
 }
 
 /** Names the usual cause of a corrupted echo. */
-export function diagnoseEcho(sent: Buffer, got: Buffer): string | undefined {
-  if (got.includes(Buffer.from([0xef, 0xbf, 0xbd]))) {
-    return 'Bytes came back as EF BF BD, the UTF-8 "replacement character": the data was decoded as text (toString() or setEncoding) and re-encoded. Write back the Buffer you received.';
-  }
-  if (got.length > sent.length && got.includes(0x0a) && got.filter((b) => b === 0x0a).length > sent.filter((b) => b === 0x0a).length) {
-    return 'Extra newline bytes came back: something adds "\\n" to each chunk (console.log-style or `${chunk}\\n`). Echo the bytes exactly.';
-  }
-  if (got.length < sent.length) return 'Fewer bytes came back than were sent: every "data" chunk must be written back, not only the first one.';
+export function diagnoseEcho(sent: Buffer, got: Buffer): Diagnosis | undefined {
+  if (got.includes(Buffer.from([0xef, 0xbf, 0xbd]))) return diagnoses['decodes-as-text'];
+  const newlines = (data: Buffer) => data.filter((b) => b === 0x0a).length;
+  if (got.length > sent.length && newlines(got) > newlines(sent)) return diagnoses['newline-per-chunk'];
+  if (got.length < sent.length) return diagnoses['echoes-part'];
   return undefined;
 }
 
@@ -43,7 +41,7 @@ function expectSameBytes(sent: Buffer, got: Buffer, what: string): void {
   fail(`${what}: ${got.length} bytes came back for ${sent.length} sent, first difference at byte ${at}`, {
     expected: `${escapeBytes(sent.subarray(from, from + 24), 24)} (bytes ${from}… of ${sent.length})`,
     actual: `${escapeBytes(got.subarray(from, from + 24), 24)} (bytes ${from}… of ${got.length})`,
-    hint: diagnoseEcho(sent, got),
+    diagnosis: diagnoseEcho(sent, got),
   });
 }
 
@@ -77,9 +75,7 @@ export const echoServerChecks: LessonChecks = () => {
           fail(`${FILE} did not print the line "${expected}"`, {
             expected,
             actual: server.stdout.text.trim() ? JSON.stringify(server.stdout.text.trim()) : '(nothing on stdout)',
-            hint: server.stdout.text.includes(ownAddress)
-              ? `${ownAddress} is the server's own address (localAddress, or HOST:PORT). The client is on the other end: socket.remoteAddress and socket.remotePort.`
-              : undefined,
+            diagnosis: server.stdout.text.includes(ownAddress) ? diagnoses['prints-own-address'] : undefined,
           });
         }
       },
@@ -97,16 +93,13 @@ export const echoServerChecks: LessonChecks = () => {
           fail(`${FILE} accepted a second client and echoed to it while the first was still connected`, {
             expected,
             actual: `connected, and ${second.echoedBytes} bytes came back`,
-            hint: 'The server still listened while its first client was connected, so it served a second one. Call server.close() as soon as the first client connects (in the connection callback), not later (on its first data, its end or its close): until then every new client is accepted.',
+            diagnosis: diagnoses['closes-listener-late'],
           });
         }
         fail(`${FILE} accepted a second connection while the first client was still connected, and ${second.outcome === 'closed' ? 'closed it without an answer' : 'left it waiting without an answer'}`, {
           expected,
           actual: `connected (the kernel completed the handshake), then ${second.outcome === 'closed' ? 'closed, twice in a row' : `no answer in ${context.ms(1500) / 1000} s`}`,
-          hint:
-            second.outcome === 'closed'
-              ? 'The listening socket was still open: the second client\'s handshake completed, and only then was the connection closed (server.maxConnections and destroying extra sockets both work this way). Call server.close() when the first client connects, so a second connect is refused.'
-              : 'The listening socket was still open, so the kernel took the second connection even though nothing served it. Call server.close() when the first client connects, so a second connect is refused.',
+          diagnosis: second.outcome === 'closed' ? diagnoses['drops-extra-clients'] : diagnoses['leaves-extra-clients-waiting'],
         });
       },
     },
@@ -130,7 +123,7 @@ export const echoServerChecks: LessonChecks = () => {
           .catch(() => undefined);
         const got = client.data();
         if (got.length === 0 && (client.gotEnd || client.closed)) {
-          fail(`${FILE} closed the connection without echoing anything`, { hint: 'Keep the connection open and echo every "data" chunk until the client ends.' });
+          fail(`${FILE} closed the connection without echoing anything`, { diagnosis: diagnoses['closes-without-echo'] });
         }
         expectSameBytes(sent, got.subarray(0, Math.max(sent.length, got.length)), 'the echo differs from what was sent');
         client.clear();
@@ -158,13 +151,12 @@ export const echoServerChecks: LessonChecks = () => {
             fail(`${FILE} echoed ${client.receivedBytes - BINARY_BYTES} of ${TAIL_BYTES} bytes and did not close the connection within ${context.ms(10_000) / 1000} s of the client's FIN`, {
               expected: 'every byte back, then FIN',
               actual: `${client.receivedBytes - BINARY_BYTES} bytes, connection still open`,
-              hint: 'Handle "end" (the empty recv) by calling socket.end(). With allowHalfOpen: true, Node does not do it for you.',
             });
           });
         const got = client.data();
         if (client.error && got.length < tail.length) {
           fail(`the connection was reset (${client.error.code}) after ${got.length} of ${tail.length} bytes came back`, {
-            hint: 'socket.destroy() or resetAndDestroy() on "end" drops the bytes still queued for the client. Call socket.end() instead.',
+            diagnosis: diagnoses['destroys-on-end'],
           });
         }
         if (got.length !== tail.length || sha(got) !== sha(tail)) {
@@ -172,9 +164,7 @@ export const echoServerChecks: LessonChecks = () => {
           fail(`${FILE} closed after sending back ${got.length} of ${tail.length} bytes`, {
             expected: `${tail.length} bytes equal to those sent, then FIN`,
             actual: `${got.length} bytes${lost ? '' : ' that differ from those sent'}, then ${client.gotEnd ? 'FIN' : 'a closed connection'}`,
-            hint: lost
-              ? 'Closing with socket.destroy() on "end" discards writes still queued. socket.end() flushes them first.'
-              : diagnoseEcho(tail, got),
+            diagnosis: lost ? diagnoses['destroys-on-end'] : diagnoseEcho(tail, got),
           });
         }
       },
@@ -195,7 +185,7 @@ export const echoServerChecks: LessonChecks = () => {
           fail(`${FILE} exited, but left ${left.length === 1 ? 'a process' : `${left.length} processes`} of its own running (pid ${left.join(', ')})${holding.length ? ` holding ${holding.join(', ')}` : ''}`, {
             expected: 'nothing of the server left once it exits',
             actual: `pid ${left.join(', ')} still running`,
-            hint: 'A child process started with detached: true outlives the server (and keeps any socket it was given). The echo server needs no child process.',
+            diagnosis: diagnoses['detached-child'],
           });
         }
       },
@@ -216,6 +206,7 @@ export const echoServerChecks: LessonChecks = () => {
           fail(`${FILE} crashed when its client reset the connection${crash ? `: ${crash.trim()}` : ''}`, {
             expected: 'the error handled (logged), then exit code 0',
             actual: `exit code ${exit.code ?? exit.signal}${crash ? ', uncaught error on stderr' : ''}`,
+            diagnosis: crash && /ECONNRESET|Unhandled 'error' event/.test(program.stderr.text) ? diagnoses['no-error-listener'] : undefined,
           });
         }
       },

@@ -9,7 +9,8 @@ import { watchFirstOutput, type FirstOutput } from './02-echo-client/first-outpu
 import { nonAsciiMessage, showBytes, showText, splitInside, swapAsciiCase } from './02-echo-client/message.ts';
 import { expectRefusedReport } from './02-echo-client/refused.ts';
 import { playServer, type PlayedServer, type ReplyPlan } from './02-echo-client/reply-server.ts';
-import { fail, type CheckContext, type LessonChecks } from './check.ts';
+import { fail, type CheckContext, type Diagnosis, type LessonChecks } from './check.ts';
+import { diagnoses } from './02-echo-client/diagnoses.ts';
 import { crashReport, expectCleanExit, expectExit } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
 
@@ -49,8 +50,8 @@ function quickPlan(context: CheckContext, purpose: string, answer: (bytes: Buffe
   return { answer, pieceSize: () => random.int(1, 4), pauseMs: () => random.int(2, 12), stops: [] };
 }
 
-/** `exitedHint`: what a client that exits without connecting got wrong in this run, when that is known. */
-async function startClient(context: CheckContext, message: string, plan: ReplyPlan, exitedHint?: string): Promise<ClientRun> {
+/** `exited`: what a client that exits without connecting got wrong in this run, when that is known. */
+async function startClient(context: CheckContext, message: string, plan: ReplyPlan, exited?: Diagnosis): Promise<ClientRun> {
   const played = await playServer(context, plan);
   const where = hostPort(context.host, played.port);
   const client = context.start(FILE, { port: played.port, args: [message] });
@@ -62,7 +63,7 @@ async function startClient(context: CheckContext, message: string, plan: ReplyPl
     fail(`${FILE} never connected to ${where}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
       expected: `a connection to ${where}`,
       actual: exit ? `exited; stderr: ${showText(client.stderr.text.trim() || '(empty)')}` : 'no connection',
-      hint: exit && exitedHint ? exitedHint : 'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
+      diagnosis: exit && exited ? exited : diagnoses['never-connects'],
     });
   }
   return { client, peer, played, output };
@@ -77,13 +78,19 @@ async function settle(context: CheckContext, run: ClientRun, expected: string): 
   await pollUntil(settled, context.ms(15_000), `${FILE} to print the answer`).catch(() => {});
 }
 
+/** The message, then only a line ending. */
+function addsLineEnding(got: Buffer, message: Buffer): boolean {
+  const rest = got.subarray(message.length).toString('latin1');
+  return got.subarray(0, message.length).equals(message) && /^\r?\n$/.test(rest);
+}
+
 function failNeverHalfClosed(run: ClientRun, expected: string): void {
   if (!run.client.running || run.peer.gotEnd) return;
   const printed = run.client.stdout.text;
   fail(`${FILE} is still waiting and never sent its FIN`, {
     expected: showText(expected),
     actual: printed ? showText(printed) : '(nothing printed yet)',
-    hint: 'The echo server only closes after the client has finished sending. Use socket.end(message) (or call end() after write) so it knows you are done, then print on "end".',
+    diagnosis: diagnoses['never-half-closes'],
   });
 }
 
@@ -108,7 +115,7 @@ export const echoClientChecks: LessonChecks = () => {
           fail(`the server received ${showBytes(got)} instead of the message`, {
             expected: showText(message),
             actual: showBytes(got),
-            hint: got.length === 0 ? 'Nothing arrived: write the message once connected, e.g. socket.end(message).' : undefined,
+            diagnosis: got.length === 0 ? diagnoses['sends-nothing'] : addsLineEnding(got, expected) ? diagnoses['adds-newline'] : undefined,
           });
         }
       },
@@ -126,7 +133,7 @@ export const echoClientChecks: LessonChecks = () => {
         fail(`${FILE} printed ${printed ? showText(printed) : 'nothing'}`, {
           expected: showText(expected),
           actual: printed ? showText(printed) : '(nothing on stdout)',
-          hint: diagnosePrint({ printed, message, answer: Buffer.from(message), progress: run.played.progress, output: run.output, reactionMs: context.ms(250) }),
+          diagnosis: diagnosePrint({ printed, message, answer: Buffer.from(message), progress: run.played.progress, output: run.output, reactionMs: context.ms(250) }),
         });
       },
     },
@@ -156,9 +163,9 @@ export const echoClientChecks: LessonChecks = () => {
         fail(`this server answered ${showText(answer.toString('utf8'))}, and ${FILE} printed ${printed ? showText(printed) : 'nothing'}`, {
           expected: showText(expected),
           actual: printed ? showText(printed) : '(nothing on stdout)',
-          hint:
+          diagnosis:
             printed === `Received: ${other}\n`
-              ? 'It printed the message it sent, not the bytes that came back: this server swapped the case of every ASCII letter. Print what you received (Buffer.concat of the chunks), never your own argument.'
+              ? diagnoses['prints-own-message']
               : diagnosePrint({ printed, message: other, answer, progress: otherRun.played.progress, output: otherRun.output, reactionMs: context.ms(250) }),
         });
       },
@@ -172,7 +179,7 @@ export const echoClientChecks: LessonChecks = () => {
           context,
           '',
           quickPlan(context, 'empty-pauses', (bytes) => bytes),
-          'Given an explicit empty message (""), it exited without connecting, although it connects for other messages. "" is a message too, an empty one: connect and send it (no bytes, then FIN).',
+          diagnoses['empty-not-sent'],
         );
         const expected = 'Received: \n';
         await settle(context, empty, expected);
@@ -181,16 +188,14 @@ export const echoClientChecks: LessonChecks = () => {
           fail(`${FILE} was given an empty message ("") and sent ${showBytes(got)}`, {
             expected: 'no bytes, then FIN',
             actual: showBytes(got),
-            hint: got.equals(Buffer.from(DEFAULT_MESSAGE))
-              ? `It sent the default message: the explicit "" was taken for a missing argument. process.argv[2] || '${DEFAULT_MESSAGE}' (or a test like if (!message)) treats "" as absent; process.argv[2] ?? '${DEFAULT_MESSAGE}' uses the default only when there is no argument.`
-              : undefined,
+            diagnosis: got.equals(Buffer.from(DEFAULT_MESSAGE)) ? diagnoses['empty-becomes-default'] : undefined,
           });
         }
         if (!empty.peer.gotEnd) {
           fail(`${FILE} sent nothing for the empty message, but never half-closed`, {
             expected: 'FIN at once: there is nothing to send',
             actual: `no FIN${empty.client.running ? ', still running' : ''}`,
-            hint: 'With nothing to write, the server still waits for your FIN before it closes: call socket.end() whatever the message (socket.end("") sends FIN).',
+            diagnosis: diagnoses['empty-never-half-closes'],
           });
         }
         const printed = empty.client.stdout.text;
@@ -198,7 +203,7 @@ export const echoClientChecks: LessonChecks = () => {
           fail(`${FILE} printed ${printed ? showText(printed) : 'nothing'} after the empty echo`, {
             expected: showText(expected),
             actual: printed ? showText(printed) : '(nothing on stdout)',
-            hint: printed === '' ? 'The server sent nothing back and closed: that is an empty echo. Print "Received: " followed by it, as for any other, on "end".' : undefined,
+            diagnosis: printed === '' ? diagnoses['empty-echo-not-printed'] : undefined,
           });
         }
         const exit = await expectExit(empty.client, context.ms(3000), 'the server closed the connection');
@@ -220,7 +225,7 @@ export const echoClientChecks: LessonChecks = () => {
           fail(`${FILE} exited with code 0 although it could not connect`, {
             expected: 'a non-zero exit code',
             actual: 'exit code 0',
-            hint: 'Printing the error is not enough: a script running your client sees success. Set process.exitCode = 1 in the "error" handler.',
+            diagnosis: diagnoses['error-exits-zero'],
           });
         }
         if (crash) {
@@ -229,9 +234,7 @@ export const echoClientChecks: LessonChecks = () => {
           fail(`${FILE} ${uncaught ? 'crashed with an uncaught error instead of reporting it' : 'printed a stack trace instead of one line'}: ${crash.trim()}`, {
             expected: 'one line such as "cannot connect to 127.0.0.1:4000: ECONNREFUSED"',
             actual: `${lines.length} lines of stack trace`,
-            hint: uncaught
-              ? 'Without an "error" listener, Node throws the error: the stack trace and exit code 1 come from Node. Add socket.on("error", …) and print err.code in one line.'
-              : 'console.error(err) prints the whole Error with its stack. Print one line built from err.code and HOST:PORT: console.error(`cannot connect to ${HOST}:${PORT}: ${err.code}`).',
+            diagnosis: uncaught ? diagnoses['no-error-listener'] : diagnoses['prints-stack'],
           });
         }
         expectRefusedReport(refused, context.host, port);

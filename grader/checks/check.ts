@@ -3,13 +3,32 @@ import type { Random } from '../net/random.ts';
 import type { Transcript } from '../net/transcript.ts';
 import type { RunningProgram } from '../run/program.ts';
 
+/** A mistake a check recognised from what it observed: a stable id and the hint aimed at it. */
+export interface Diagnosis {
+  /** Stable across versions: reports, class counts and the catalogue use it. "little-endian-length". */
+  readonly id: string;
+  readonly hint: string;
+}
+
+/** A lesson's diagnoses, declared in one place: each key is the id, each value the hint. */
+export function defineDiagnoses<const T extends Record<string, string>>(hints: T): { readonly [K in keyof T]: Diagnosis } {
+  return Object.fromEntries(Object.entries(hints).map(([id, hint]) => [id, { id, hint }])) as { readonly [K in keyof T]: Diagnosis };
+}
+
+/** The diagnosis with a fact of this run put before its hint: "It stopped after 13 bytes." */
+export function withFact(diagnosis: Diagnosis, fact: string): Diagnosis {
+  return { id: diagnosis.id, hint: `${fact} ${diagnosis.hint}` };
+}
+
 /** What a failed check observed. The reporter alone turns these facts into text. */
 export interface FailureFacts {
   /** One line: what the program did wrong. */
   readonly summary: string;
   readonly expected?: string;
   readonly actual?: string;
-  /** Aimed at the mistake that was seen; the check's general hint is used when absent. */
+  /** The mistake recognised; without one, the check's general hint is given. */
+  readonly diagnosis?: Diagnosis;
+  /** A hint not yet declared as a diagnosis (lessons still moving to diagnoses). */
   readonly hint?: string;
 }
 

@@ -74,6 +74,14 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
+const DIAGNOSIS_ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
+
+/** A diagnosis id as the grader writes them; anything else is dropped. */
+function diagnosisId(value: unknown): string | null | undefined {
+  if (value === null) return null;
+  return typeof value === 'string' && DIAGNOSIS_ID.test(value) ? value : undefined;
+}
+
 function capCheck(test: Partial<JsonCheck>, budget: Budget): JsonCheck {
   return {
     name: capText(test.name, LINE_CHARS),
@@ -83,6 +91,7 @@ function capCheck(test: Partial<JsonCheck>, budget: Budget): JsonCheck {
     expected: capOptional(test.expected, budget),
     actual: capOptional(test.actual, budget),
     hint: capOptional(test.hint, budget),
+    diagnosis: diagnosisId(test.diagnosis),
     transcript: capTranscript(test.transcript, budget),
     output: capText(test.output, FIELD_CHARS, budget),
     duration_ms: count(test.duration_ms),

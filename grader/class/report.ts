@@ -1,5 +1,5 @@
 // What a class grading produces: one row per student × lesson, the CSV and JSON forms, and
-// the summary of which checks failed most (what to teach again).
+// the summary of which checks failed most and which mistakes were seen most (what to teach again).
 import type { JsonResult } from '../report/json.ts';
 import { escapeControl } from '../report/text.ts';
 
@@ -12,6 +12,8 @@ export interface ClassRow {
   readonly score: number;
   readonly maxScore: number;
   readonly failedCheck?: string;
+  /** The id of the mistake the failing check recognised ("little-endian-length"), if it named one. */
+  readonly diagnosis?: string;
   readonly message?: string;
   readonly seed: number;
   /** What the student's programs ran in: "bubblewrap", or "none (--trust)". */
@@ -31,9 +33,9 @@ function csvField(value: string | number | undefined): string {
 }
 
 export function toCsv(rows: readonly ClassRow[]): string {
-  const header = ['student', 'lesson', 'slug', 'status', 'score', 'max_score', 'failed_check', 'message', 'seed', 'sandbox'];
+  const header = ['student', 'lesson', 'slug', 'status', 'score', 'max_score', 'failed_check', 'message', 'seed', 'sandbox', 'diagnosis'];
   const lines = rows.map((row) =>
-    [row.student, row.lesson, row.slug, row.status, row.score, row.maxScore, row.failedCheck, row.message, row.seed, row.sandbox]
+    [row.student, row.lesson, row.slug, row.status, row.score, row.maxScore, row.failedCheck, row.message, row.seed, row.sandbox, row.diagnosis]
       .map(csvField)
       .join(','),
   );
@@ -46,17 +48,33 @@ export interface FailedCheckCount {
   readonly students: readonly string[];
 }
 
-/** Checks that students failed first, most common first. */
-export function mostFailedChecks(rows: readonly ClassRow[]): FailedCheckCount[] {
-  const counts = new Map<string, { lesson: number; check: string; students: string[] }>();
+export interface DiagnosisCount {
+  readonly lesson: number;
+  readonly diagnosis: string;
+  readonly students: readonly string[];
+}
+
+/** Failed rows grouped by lesson and `keyOf`, the largest group first. */
+function countFailures(rows: readonly ClassRow[], keyOf: (row: ClassRow) => string | undefined): { lesson: number; key: string; students: string[] }[] {
+  const counts = new Map<string, { lesson: number; key: string; students: string[] }>();
   for (const row of rows) {
-    if (row.status !== 'fail' || !row.failedCheck) continue;
-    const key = `${row.lesson}\u0000${row.failedCheck}`;
-    const entry = counts.get(key) ?? { lesson: row.lesson, check: row.failedCheck, students: [] };
+    const key = row.status === 'fail' ? keyOf(row) : undefined;
+    if (!key) continue;
+    const entry = counts.get(`${row.lesson}\u0000${key}`) ?? { lesson: row.lesson, key, students: [] };
     entry.students.push(row.student);
-    counts.set(key, entry);
+    counts.set(`${row.lesson}\u0000${key}`, entry);
   }
   return [...counts.values()].sort((a, b) => b.students.length - a.students.length || a.lesson - b.lesson);
+}
+
+/** Checks that students failed first, most common first. */
+export function mostFailedChecks(rows: readonly ClassRow[]): FailedCheckCount[] {
+  return countFailures(rows, (row) => row.failedCheck).map(({ lesson, key, students }) => ({ lesson, check: key, students }));
+}
+
+/** The mistakes the checks recognised, most common first: what to teach again. */
+export function mostCommonDiagnoses(rows: readonly ClassRow[]): DiagnosisCount[] {
+  return countFailures(rows, (row) => row.diagnosis).map(({ lesson, key, students }) => ({ lesson, diagnosis: key, students }));
 }
 
 /** How the whole class was graded: the same box and the same seed for everyone. */
@@ -66,19 +84,23 @@ export interface ClassRun {
 }
 
 export interface ClassReport {
-  /** 2 added `sandbox` and `seed` here and in every row, and the CSV's last column, sandbox. */
-  readonly version: 2;
+  /**
+   * 2 added `sandbox` and `seed` here and in every row, and the CSV column sandbox;
+   * 3 added `diagnosis` to rows, `mostDiagnosed` here, and the CSV's last column, diagnosis.
+   */
+  readonly version: 3;
   readonly generatedAt: string;
   readonly sandbox: string;
   readonly seed: number;
   readonly students: readonly string[];
   readonly rows: readonly ClassRow[];
   readonly mostFailed: readonly FailedCheckCount[];
+  readonly mostDiagnosed: readonly DiagnosisCount[];
 }
 
 export function buildReport(students: readonly string[], rows: readonly ClassRow[], run: ClassRun, now = new Date()): ClassReport {
   const { sandbox, seed } = run;
-  return { version: 2, generatedAt: now.toISOString(), sandbox, seed, students, rows, mostFailed: mostFailedChecks(rows) };
+  return { version: 3, generatedAt: now.toISOString(), sandbox, seed, students, rows, mostFailed: mostFailedChecks(rows), mostDiagnosed: mostCommonDiagnoses(rows) };
 }
 
 export function summaryLines(report: ClassReport): string[] {
@@ -94,5 +116,13 @@ export function summaryLines(report: ClassReport): string[] {
   });
   // A check's name comes back from the student's grading run: print it escaped.
   const failed = report.mostFailed.slice(0, 10).map((entry) => `  ${entry.students.length} × lesson-${entry.lesson}: ${escapeControl(entry.check)}`);
-  return ['Passes per lesson:', ...lines, '', failed.length ? 'Checks failed most (teach these again):' : 'No check failed.', ...failed];
+  const mistakes = report.mostDiagnosed.slice(0, 10).map((entry) => `  ${entry.students.length} × lesson-${entry.lesson}: ${escapeControl(entry.diagnosis)}`);
+  return [
+    'Passes per lesson:',
+    ...lines,
+    '',
+    failed.length ? 'Checks failed most (teach these again):' : 'No check failed.',
+    ...failed,
+    ...(mistakes.length ? ['', 'Mistakes seen most:', ...mistakes] : []),
+  ];
 }

@@ -94,6 +94,7 @@ export async function gradeStudentLesson(options: JobOptions): Promise<ClassRow>
     score: capped.score,
     maxScore: capped.max_score,
     failedCheck: failed?.name,
+    diagnosis: failed?.diagnosis ?? undefined,
     message: failed?.message,
     result: capped,
   };

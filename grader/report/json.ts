@@ -1,9 +1,10 @@
-// The machine-readable result of `grade --json`. Version 1 of the schema documented in
+// The machine-readable result of `grade --json`. Version 2 of the schema documented in
 // grader/README.md; its shape follows the autograding reporters' { version, status, tests }.
 import type { CheckResult, LessonResult } from '../grade.ts';
 import { formatTranscript } from '../net/transcript.ts';
 
-export const JSON_SCHEMA_VERSION = 1;
+/** 2 added `diagnosis` to failed checks. */
+export const JSON_SCHEMA_VERSION = 2;
 
 export interface JsonCheck {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface JsonCheck {
   readonly expected?: string;
   readonly actual?: string;
   readonly hint?: string;
+  /** On a failed check: the id of the mistake recognised, or null when only the general hint applies. */
+  readonly diagnosis?: string | null;
   readonly transcript: readonly string[];
   readonly output: string;
   readonly duration_ms: number;
@@ -45,6 +48,7 @@ function toJsonCheck(check: CheckResult): JsonCheck {
     expected: check.failure?.expected,
     actual: check.failure?.actual,
     hint: check.failure?.hint,
+    diagnosis: check.status === 'fail' ? (check.failure?.diagnosis ?? null) : undefined,
     transcript: formatTranscript(check.transcript, 200),
     output: outputText(check),
     duration_ms: Math.round(check.durationMs),

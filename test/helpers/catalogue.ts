@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe as group, expect, it } from 'vitest';
-import { checksFor } from '../../grader/checks/index.ts';
+import { checksFor, lessonDiagnoses } from '../../grader/checks/index.ts';
 import { describe, expectNothingLeft, firstFailure, fixturesRoot, gradeVariant, lessonOf } from './grade.ts';
 
 export interface WrongProgram {
@@ -15,8 +15,14 @@ export interface WrongProgram {
   readonly mistake: string;
   /** The id of the first check that must fail. */
   readonly failsAt: string;
+  /**
+   * The id of the diagnosis the failing check must make (grader/checks/<slug>/diagnoses.ts), or
+   * null where it can only give its general hint. Entries of lessons not yet moved to diagnoses
+   * give `hint` instead.
+   */
+  readonly diagnosis?: string | null;
   /** The printed hint must match: it names the actual mistake. */
-  readonly hint: RegExp;
+  readonly hint?: RegExp;
   readonly seed?: number;
   /** Graded over IPv6 (HOST=::1): for mistakes only IPv6 shows, like a hard-coded 'udp4'. */
   readonly ipv6?: boolean;
@@ -47,9 +53,16 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
     it('has a wrong program for every check, each caught first by that check', () => {
       const checkIds = checksFor(slug)().map((check) => check.id);
       expect(new Set(catalogue.wrong.map((entry) => entry.failsAt))).toEqual(new Set(checkIds));
+      for (const entry of catalogue.wrong) expect(entry.diagnosis !== undefined || entry.hint !== undefined, `wrong/${entry.name} names its diagnosis`).toBe(true);
       for (const entry of [...catalogue.wrong.map((w) => `wrong/${w.name}`), ...catalogue.right.map((r) => `right/${r.name}`)]) {
         expect(fs.existsSync(path.join(folder, entry)), `${slug}/${entry} exists`).toBe(true);
       }
+    });
+
+    it.skipIf(!lessonDiagnoses[slug])('has a wrong program for every diagnosis its checks can make', () => {
+      const shown = new Set(catalogue.wrong.map((entry) => entry.diagnosis));
+      const unshown = Object.keys(lessonDiagnoses[slug] ?? {}).filter((id) => !shown.has(id));
+      expect(unshown, 'diagnoses no wrong program shows').toEqual([]);
     });
 
     it.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
@@ -57,7 +70,8 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
       expect(firstFailure(result), `${entry.mistake}\n${describe(result)}`).toBe(entry.failsAt);
       const failed = result.checks.find((check) => check.id === entry.failsAt)!;
       expect(failed.status).toBe('fail');
-      expect(failed.failure?.hint).toMatch(entry.hint);
+      if (entry.diagnosis !== undefined) expect(failed.failure?.diagnosis ?? null, `the diagnosis of ${entry.mistake}`).toBe(entry.diagnosis);
+      if (entry.hint) expect(failed.failure?.hint).toMatch(entry.hint);
       await expectNothingLeft(result);
     });
 

@@ -5,18 +5,15 @@ import { formatDuration } from '../../run/deadline.ts';
 import { hasProc } from '../../run/proc.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { fail } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 import { boundSockets, hostPort } from '../shared/listening.ts';
 
 export function failStillRunning(server: RunningProgram, waitedMs: number): never {
   const listening = boundSockets(server, 'tcp').map((socket) => hostPort(socket.address, socket.port));
-  const hint = !hasProc
-    ? undefined
-    : listening.length > 0
-      ? `It still listens on ${listening.join(', ')}: the listening socket keeps the process alive. Call server.close() when the client connects.`
-      : 'It no longer listens and its client is gone, yet it is still running: something else keeps Node\'s event loop alive, such as a setTimeout or setInterval never cleared. Clear it (clearTimeout) once a client connects, or unref() it.';
+  const diagnosis = !hasProc ? undefined : listening.length > 0 ? diagnoses['still-listening'] : diagnoses['timer-keeps-alive'];
   fail(`${server.label} was still running ${formatDuration(waitedMs)} after its only client closed the connection`, {
     expected: 'exits by itself once its only client is gone',
     actual: hasProc ? `still running, ${listening.length > 0 ? `listening on ${listening.join(', ')}` : 'listening on nothing'}` : 'still running',
-    hint,
+    diagnosis,
   });
 }

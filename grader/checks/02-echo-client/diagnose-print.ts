@@ -1,5 +1,7 @@
 // Why the client printed something other than "Received: " and the whole answer, from what was
 // seen: which part of the answer it printed, and when, against the pieces the grader sent.
+import { withFact, type Diagnosis } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 import type { FirstOutput } from './first-output.ts';
 import type { ReplyProgress } from './reply-server.ts';
 
@@ -25,10 +27,10 @@ function printedPrefixes(answer: Buffer, text: string): number[] {
   return found;
 }
 
-export function diagnosePrint(facts: PrintFacts): string | undefined {
+export function diagnosePrint(facts: PrintFacts): Diagnosis | undefined {
   const { printed, message, answer, progress, output } = facts;
   const lines = printed.split('\n').filter((line) => line !== '');
-  if (lines.filter((line) => line.startsWith('Received:')).length > 1) return 'Print once, with the whole message, not once per chunk.';
+  if (lines.filter((line) => line.startsWith('Received:')).length > 1) return diagnoses['prints-every-chunk'];
   if (lines.length !== 1 || !printed.startsWith('Received: ') || !printed.endsWith('\n')) return undefined;
   const text = printed.slice('Received: '.length, -1);
   const prefixes = printedPrefixes(answer, text);
@@ -37,17 +39,17 @@ export function diagnosePrint(facts: PrintFacts): string | undefined {
     const k = [...prefixes].reverse().find((n) => progress.pieceEnds.includes(n)) ?? prefixes[prefixes.length - 1]!;
     const during = progress.stops.find((stop) => output.at !== undefined && stop.ms >= 1000 && output.at > stop.startedAt + facts.reactionMs && output.at < (stop.endedAt ?? Infinity));
     if (during) {
-      return `It printed the ${k} bytes that had come ${((output.at! - during.startedAt) / 1000).toFixed(1)} s into a ${during.ms / 1000} s pause of the echo, while nothing arrived: neither a "data" event nor the server's close prompted it, so a timer or a fixed wait did. Only "end" says the echo is complete.`;
+      return withFact(diagnoses['prints-after-fixed-wait'], `It printed the ${k} bytes that had come ${((output.at! - during.startedAt) / 1000).toFixed(1)} s into a ${during.ms / 1000} s pause of the echo.`);
     }
     const utf16 = message.length;
     if (prefixes.includes(utf16) && utf16 !== Buffer.byteLength(message)) {
-      return `It stopped after ${utf16} bytes, which is message.length: the length in UTF-16 code units, not bytes (the message is ${Buffer.byteLength(message)} bytes in UTF-8). Count with Buffer.byteLength(message), or read until "end".`;
+      return withFact(diagnoses['counts-utf16-units'], `It stopped after ${utf16} bytes; the message is ${Buffer.byteLength(message)} bytes in UTF-8.`);
     }
-    if (prefixes.includes(progress.pieceEnds[0]!)) return 'You printed after the first "data" event, which held only part of the echo. Append each chunk and print on "end".';
-    return `It printed when ${k} of the ${answer.length} bytes had come. Collect every chunk and print once, on "end", when the server has closed.`;
+    if (prefixes.includes(progress.pieceEnds[0]!)) return diagnoses['prints-first-chunk'];
+    return withFact(diagnoses['prints-part'], `It printed when ${k} of the ${answer.length} bytes had come.`);
   }
   if (text.includes('\uFFFD') && !answer.toString('utf8').includes('\uFFFD')) {
-    return 'U+FFFD (the replacement character) stands where a character was split between two chunks: each chunk was decoded on its own (chunk.toString(), string +=, a TextDecoder without { stream: true }). Keep the Buffers, Buffer.concat() them and decode once at the end (or socket.setEncoding("utf8"), which carries a split character over).';
+    return diagnoses['decodes-each-chunk'];
   }
   return undefined;
 }

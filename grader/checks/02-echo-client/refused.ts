@@ -2,7 +2,8 @@
 // and where it tried (HOST:PORT), and no success line on stdout.
 import { escapeText } from '../../net/escape.ts';
 import type { RunningProgram } from '../../run/program.ts';
-import { fail } from '../check.ts';
+import { fail, withFact } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 import { hostPort } from '../shared/listening.ts';
 
 /** HOST:PORT as a learner prints it: `${HOST}:${PORT}` (IPv6 too, unbracketed, as Node's own messages do) or bracketed. */
@@ -20,7 +21,7 @@ export function expectRefusedReport(program: RunningProgram, host: string, port:
     fail(`${file} printed ${lines.length} lines on stderr instead of one when its connection was refused`, {
       expected,
       actual: stderr ? escapeText(stderr) : '(nothing on stderr)',
-      hint: lines.length === 0 ? 'Print the failure with console.error in the socket\'s "error" listener: stderr is where a user (and a script) looks for it.' : undefined,
+      diagnosis: lines.length === 0 ? diagnoses['error-not-on-stderr'] : undefined,
     });
   }
   const line = lines[0]!;
@@ -30,11 +31,7 @@ export function expectRefusedReport(program: RunningProgram, host: string, port:
     fail(`${file}'s error line names ${code ? 'the error code but not where it tried to connect' : place ? 'where it tried to connect but not the error code' : 'neither the error code nor where it tried to connect'}`, {
       expected,
       actual: escapeText(line),
-      hint: !code && !place
-        ? `The line names neither the error code nor the address: a user cannot tell what failed or where. Build it from both: console.error(\`cannot connect to \${HOST}:\${PORT}: \${err.code}\`).`
-        : !place
-          ? `The line says why but not where: add HOST:PORT (${where} here), so the user sees which server was tried, e.g. \`cannot connect to \${HOST}:\${PORT}: \${err.code}\`.`
-          : 'The line says where but not why: add err.code (ECONNREFUSED here), the reason the kernel gave. A sentence of your own may say what it means, but the code is what a user can look up.',
+      diagnosis: !code && !place ? diagnoses['error-names-neither'] : !place ? withFact(diagnoses['error-names-no-address'], `The address here is ${where}.`) : diagnoses['error-names-no-code'],
     });
   }
   const success = program.stdout.text.split('\n').find((text) => /Received/.test(text));
@@ -42,7 +39,7 @@ export function expectRefusedReport(program: RunningProgram, host: string, port:
     fail(`${file} printed a success line on stdout although its connection was refused`, {
       expected: 'nothing saying "Received" on stdout: nothing was received',
       actual: escapeText(program.stdout.text),
-      hint: 'A success line after a refused connect comes from a handler that runs on failure too: "close" fires after "error" (with hadError = true), and a finally or a catch-all runs either way. Print in "end", which comes only when a connection that was made is closed by the server.',
+      diagnosis: diagnoses['success-after-refused'],
     });
   }
 }

@@ -5,6 +5,7 @@ import { hasProc, socketsOf, type KernelSocket } from '../../run/proc.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { fail, type CheckContext, type StartOptions } from '../check.ts';
+import { listeningDiagnoses as diagnoses } from './diagnoses.ts';
 
 export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -43,7 +44,7 @@ export function assertBoundExactly(
     fail(`${program.label} is bound to ${hostPort(wildcard.address, wildcard.port)}: every address of the machine, not only HOST`, {
       expected: `bound to ${hostPort(context.host, port)} only`,
       actual: `bound to ${hostPort(wildcard.address, wildcard.port)}`,
-      hint: `Pass HOST to ${kind === 'tcp' ? 'listen(PORT, HOST)' : 'bind(PORT, HOST)'}. Without a host, Node binds every interface, which exposes a course exercise to the whole network.`,
+      diagnosis: kind === 'tcp' ? diagnoses['listens-on-every-address'] : diagnoses['binds-every-address'],
     });
   }
 }
@@ -58,9 +59,7 @@ export function diagnoseNotListening(context: CheckContext, program: RunningProg
     fail(`${program.label} is ${kind === 'tcp' ? 'listening' : 'bound'} on ${actual}, not on ${hostPort(context.host, port)}`, {
       expected,
       actual,
-      hint: wrongPort
-        ? 'Read the port from the environment: const PORT = Number(process.env.PORT ?? 65432). The grader picks a free port for every run.'
-        : 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1", and pass it to listen/bind. "localhost" may not be the address the grader gives.',
+      diagnosis: wrongPort ? diagnoses['hard-coded-port'] : diagnoses['hard-coded-host'],
     });
   }
   throw cause;
