@@ -43,6 +43,10 @@ describe('grade:class', () => {
     expect(report.rows.find((row: ClassRow) => row.student === 'alice').result.tests.length).toBeGreaterThan(0);
     expect(stdout()).toContain('lesson-1: 1 of 4 pass, 1 missing');
     expect(stdout()).toContain('2 × lesson-1: listens on HOST:PORT and accepts a client');
+    // The stub's bare server.listen() binds every address on a port of the kernel's choosing.
+    const bob = report.rows.find((row: ClassRow) => row.student === 'bob');
+    expect(bob.diagnosis).toBe('hard-coded-port');
+    expect(stdout()).toMatch(/Mistakes seen most:\n(.*\n)*  \d × lesson-1: hard-coded-port/);
   });
 });
 
