@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe as group, expect, it } from 'vitest';
 import { checksFor, lessonDiagnoses } from '../../grader/checks/index.ts';
+import { solutionsRoot } from '../../grader/paths.ts';
+import { changedCodeLines } from './changed-lines.ts';
 import { describe, expectNothingLeft, firstFailure, fixturesRoot, gradeVariant, lessonOf } from './grade.ts';
 
 export interface WrongProgram {
@@ -26,6 +28,8 @@ export interface WrongProgram {
   readonly seed?: number;
   /** Graded over IPv6 (HOST=::1): for mistakes only IPv6 shows, like a hard-coded 'udp4'. */
   readonly ipv6?: boolean;
+  /** Why this program cannot be the solution with one mistake made in it (it is allowed to differ more). */
+  readonly rewritten?: string;
 }
 
 export interface RightProgram {
@@ -36,6 +40,9 @@ export interface RightProgram {
   readonly seed?: number;
   readonly ipv6?: boolean;
 }
+
+/** A wrong program is the solution with one mistake in it: at most this many lines of code changed. */
+export const MAX_CHANGED_LINES = 10;
 
 export interface Catalogue {
   /** The first check the untouched stub must fail. */
@@ -57,6 +64,22 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
       for (const entry of [...catalogue.wrong.map((w) => `wrong/${w.name}`), ...catalogue.right.map((r) => `right/${r.name}`)]) {
         expect(fs.existsSync(path.join(folder, entry)), `${slug}/${entry} exists`).toBe(true);
       }
+    });
+
+    // Lessons are moved to diagnoses and to one-mistake programs together.
+    it.skipIf(!lessonDiagnoses[slug])('makes each wrong program the solution with one mistake', () => {
+      const tooFar: string[] = [];
+      for (const entry of catalogue.wrong.filter((wrong) => !wrong.rewritten)) {
+        const dir = path.join(folder, 'wrong', entry.name);
+        const changed = fs.readdirSync(dir).reduce((sum, file) => {
+          const solution = path.join(solutionsRoot, slug, file);
+          return sum + changedCodeLines(fs.existsSync(solution) ? fs.readFileSync(solution, 'utf8') : '', fs.readFileSync(path.join(dir, file), 'utf8'));
+        }, 0);
+        if (changed > MAX_CHANGED_LINES) tooFar.push(`wrong/${entry.name}: ${changed} lines of code differ from the solution`);
+        const header = fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8').split('\n')[0]!;
+        if (!header.startsWith('// Mistake: ')) tooFar.push(`wrong/${entry.name}: first line is not "// Mistake: …"`);
+      }
+      expect(tooFar, `at most ${MAX_CHANGED_LINES} changed lines, or an entry saying why it is rewritten`).toEqual([]);
     });
 
     it.skipIf(!lessonDiagnoses[slug])('has a wrong program for every diagnosis its checks can make', () => {
