@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { course, findLesson, lessonFiles } from '../lessons/course.ts';
 import { lessonChecks } from '../grader/checks/index.ts';
+import { catalogueTestFile } from '../grader/commands/sync.ts';
 import { lessonsRoot, repoRoot, solutionsRoot } from '../grader/paths.ts';
 import { pristineExercisesRoot } from './helpers/pristine.ts';
 
@@ -60,10 +61,9 @@ describe('the course file', () => {
       need(`solutions/${slug}/${file}`, 'the reference solution');
     }
     need(`test/fixtures/${slug}/catalogue.ts`, 'the catalogue of wrong and right programs');
-    const catalogueTest = `test/catalogue-${slug.slice(0, 2)}.test.ts`;
-    need(catalogueTest, 'the test that grades the catalogue');
-    if (fs.existsSync(path.join(repoRoot, catalogueTest)) && !fs.readFileSync(path.join(repoRoot, catalogueTest), 'utf8').includes(`'${slug}'`)) {
-      missing.push(`${catalogueTest} grading ${slug}'s catalogue`);
+    const catalogueTest = catalogueTestFile(lesson);
+    if (!fs.existsSync(catalogueTest.file) || fs.readFileSync(catalogueTest.file, 'utf8') !== catalogueTest.content) {
+      missing.push(`${path.relative(repoRoot, catalogueTest.file)} grading its catalogue (run npm run course:sync)`);
     }
     if (!lessonChecks[slug]) missing.push(`checks for ${slug} in grader/checks/index.ts`);
     expect(missing, `lesson ${lesson.number} lacks`).toEqual([]);
