@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
-import { CheckFailure, CheckSkipped, type Check, type FailureFacts } from './checks/check.ts';
-import { checksFor } from './checks/index.ts';
+import { CheckFailure, CheckSkipped } from './checks/check.ts';
+import { loadGrading } from './checks/index.ts';
+import { checksOf, type CheckInfo, type LessonGrading } from './checks/lesson.ts';
 import { createGradingRun } from './context.ts';
 import { UsageError } from './errors.ts';
 import { ProgramExitedError } from './net/connect.ts';
@@ -76,7 +77,7 @@ export interface GradeRequest {
   readonly sandbox?: boolean;
   /** Grade over IPv6 (HOST=::1). */
   readonly ipv6?: boolean;
-  readonly onCheckStart?: (check: Check, index: number) => void;
+  readonly onCheckStart?: (check: CheckInfo, index: number) => void;
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
 
@@ -105,7 +106,7 @@ function outputOf(program: RunningProgram, stage: Stage): ProgramOutput {
 }
 
 /** Learner-caused problems become failures; anything else is the grader's own error. */
-function asFailure(error: unknown, check: Check): CheckResult['failure'] | undefined {
+function asFailure(error: unknown, check: CheckInfo): CheckResult['failure'] | undefined {
   if (error instanceof CheckFailure) {
     const { summary, expected, actual, diagnosis, hint } = error.facts;
     return { summary, expected, actual, hint: diagnosis?.hint ?? hint ?? check.hint, diagnosis: diagnosis?.id };
@@ -173,9 +174,9 @@ async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild>
   return { ok: true, programs, durationMs: performance.now() - started };
 }
 
-function notCompiled(request: GradeRequest, failure: CheckResult, lessonDir: string, started: number): LessonResult {
+function notCompiled(request: GradeRequest, grading: LessonGrading, failure: CheckResult, lessonDir: string, started: number): LessonResult {
   const { lesson, seed } = request;
-  const checks = [failure, ...checksFor(lesson.slug)().map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
+  const checks = [failure, ...checksOf(grading).map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
   checks.forEach((check, index) => request.onCheckDone?.(check, index));
   return {
     lesson, lessonDir, seed, host: '', status: 'fail', checks, durationMs: performance.now() - started,
@@ -184,7 +185,7 @@ function notCompiled(request: GradeRequest, failure: CheckResult, lessonDir: str
 }
 
 export async function gradeLesson(request: GradeRequest): Promise<LessonResult> {
-  const { lesson, root, seed } = request;
+  const { lesson, root } = request;
   assertLessonFiles(root, lesson);
   const stage = stageLesson(lessonFolder(root, lesson));
   try {
@@ -198,8 +199,9 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const { lesson, root, seed } = request;
   const started = performance.now();
   const lessonDir = lessonFolder(root, lesson);
+  const grading = await loadGrading(lesson.slug);
   const compiled = await compileLesson(lesson, stage);
-  if (!compiled.ok) return notCompiled(request, compiled.failure, lessonDir, started);
+  if (!compiled.ok) return notCompiled(request, grading, compiled.failure, lessonDir, started);
   const run = createGradingRun(stage.lessonDir, seed, {
     box: request.sandbox ? { readOnly: [stage.root] } : undefined,
     ipv6: request.ipv6,
@@ -212,8 +214,12 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const results: CheckResult[] = [{ ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] }];
   request.onCheckDone?.(results[0]!, 0);
   let stopped = false;
-  const checks = checksFor(lesson.slug)();
-  for (const [index, check] of checks.entries()) {
+  // Each scenario gets a fresh session; a check's session is its own scenario's.
+  const steps = grading.scenarios.flatMap((scenario) => {
+    const session = scenario.session();
+    return scenario.checks.map((check) => ({ check, run: () => check.run(context, session) }));
+  });
+  for (const [index, { check, run: runCheck }] of steps.entries()) {
     if (stopped) {
       const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] };
       results.push(skipped);
@@ -225,7 +231,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
     const checkStarted = performance.now();
     let result: CheckResult;
     try {
-      await check.run(context);
+      await runCheck();
       result = { id: check.id, title: check.title, status: 'pass', durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
     } catch (error) {
       if (error instanceof CheckSkipped) {
