@@ -5,7 +5,7 @@ import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
 import { CheckFailure, CheckSkipped } from './checks/check.ts';
 import { loadGrading } from './checks/index.ts';
-import { checksOf, type CheckInfo, type LessonGrading } from './checks/lesson.ts';
+import { selectChecks, type CheckInfo, type LessonGrading } from './checks/lesson.ts';
 import { createGradingRun } from './context.ts';
 import { UsageError } from './errors.ts';
 import { ProgramExitedError } from './net/connect.ts';
@@ -66,6 +66,8 @@ export interface LessonResult {
   readonly resources: { readonly pids: readonly number[]; readonly ports: readonly number[] };
   /** How programs were contained: "bubblewrap, cgroup v1", "process group", … */
   readonly containment: string;
+  /** Set when only one check (and what it needs) was run: the lesson as a whole was not graded. */
+  readonly only?: string;
 }
 
 export interface GradeRequest {
@@ -77,6 +79,8 @@ export interface GradeRequest {
   readonly sandbox?: boolean;
   /** Grade over IPv6 (HOST=::1). */
   readonly ipv6?: boolean;
+  /** Run only this check, after the checks of its scenario that come before it. */
+  readonly only?: string;
   readonly onCheckStart?: (check: CheckInfo, index: number) => void;
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
@@ -176,11 +180,11 @@ async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild>
 
 function notCompiled(request: GradeRequest, grading: LessonGrading, failure: CheckResult, lessonDir: string, started: number): LessonResult {
   const { lesson, seed } = request;
-  const checks = [failure, ...checksOf(grading).map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
+  const checks = [failure, ...selectChecks(grading, request.only).flatMap((selected) => selected.checks).map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
   checks.forEach((check, index) => request.onCheckDone?.(check, index));
   return {
     lesson, lessonDir, seed, host: '', status: 'fail', checks, durationMs: performance.now() - started,
-    resources: { pids: [], ports: [] }, containment: 'not started',
+    resources: { pids: [], ports: [] }, containment: 'not started', only: request.only,
   };
 }
 
@@ -215,9 +219,9 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   request.onCheckDone?.(results[0]!, 0);
   let stopped = false;
   // Each scenario gets a fresh session; a check's session is its own scenario's.
-  const steps = grading.scenarios.flatMap((scenario) => {
+  const steps = selectChecks(grading, request.only).flatMap(({ scenario, checks }) => {
     const session = scenario.session();
-    return scenario.checks.map((check) => ({ check, run: () => check.run(context, session) }));
+    return checks.map((check) => ({ check, run: () => check.run(context, session) }));
   });
   for (const [index, { check, run: runCheck }] of steps.entries()) {
     if (stopped) {
@@ -279,5 +283,5 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
   const resources = { pids: programs.flatMap((program) => program.pidsSeen), ports: run.ports };
   const containment = programs[0]?.containment ?? (request.sandbox ? 'bubblewrap' : 'process group');
-  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources, containment };
+  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only };
 }

@@ -32,6 +32,7 @@ describe('usage errors', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['hint'], /expected lesson-N/],
     [['reset', '1', '--frm', 'x'], /Unknown option '--frm'/],
+    [['grade', '1', '--check', 'nope'], /--check nope: lesson 1 has no such check; its checks are listens, prints-peer, /],
   ])('%j exits 2 with one line', async (argv, message) => {
     const { io, stdout, stderr } = recordingIo();
     expect(await main(argv, io)).toBe(2);
@@ -68,6 +69,18 @@ describe('grade', () => {
     expect(result.tests.length).toBe(result.max_score);
     expect(result.score).toBe(result.max_score);
     for (const test of result.tests) expect(Object.keys(test)).toEqual(expect.arrayContaining(['name', 'id', 'status', 'message', 'duration_ms']));
+  });
+
+  it('runs one check with the checks of its scenario before it, and records no progress for it', async () => {
+    const { io, stdout } = recordingIo();
+    expect(await main(['grade', '1', '--solution', '--check', 'echoes-binary', '--json'], io)).toBe(0);
+    const ids = JSON.parse(stdout()).tests.map((test: { id: string }) => test.id);
+    expect(ids).toEqual(['compiles', 'listens', 'prints-peer', 'accepts-one-client', 'echoes-binary', 'leaves-nothing-behind']);
+    const alone = recordingIo();
+    expect(await main(['grade', '1', '--check', 'survives-reset', '--seed', '5'], alone.io)).toBe(1);
+    expect(alone.stdout()).toContain('Reproduce: npm run grade lesson-1 -- --check survives-reset --seed 5');
+    expect(alone.stdout()).not.toContain('listens on HOST:PORT'); // another scenario's check
+    expect(readProgress().lessons['01-echo-server']).toBeUndefined();
   });
 
   it('prints the checklist, the failure block and a repro command, and records progress', async () => {

@@ -58,3 +58,15 @@ export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is not set: the scenario's checks ran out of order`);
   return value;
 }
+
+/**
+ * The scenarios to run, each with the checks to run of it: all of them, or for `only` just the
+ * scenario holding that check, up to it (the checks before it in its scenario set up its session).
+ */
+export function selectChecks(grading: LessonGrading, only?: string): { readonly scenario: LessonGrading['scenarios'][number]; readonly checks: readonly ScenarioCheck<unknown>[] }[] {
+  if (only === undefined) return grading.scenarios.map((scenario) => ({ scenario, checks: scenario.checks }));
+  const scenario = grading.scenarios.find((each) => each.checks.some((check) => check.id === only));
+  if (!scenario) return [];
+  const upTo = scenario.checks.findIndex((check) => check.id === only);
+  return [{ scenario, checks: scenario.checks.slice(0, upTo + 1) }];
+}

@@ -1,4 +1,6 @@
-import { course, findLesson } from '../../lessons/course.ts';
+import { course, findLesson, type Lesson } from '../../lessons/course.ts';
+import { loadGrading } from '../checks/index.ts';
+import { checksOf } from '../checks/lesson.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { sandboxSupport } from '../run/sandbox.ts';
 import { gradeLesson, type LessonResult } from '../grade.ts';
@@ -6,7 +8,7 @@ import { writeLines, type Io } from '../io.ts';
 import { randomSeed } from '../net/random.ts';
 import { toJsonResult } from '../report/json.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
-import { checkLine, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
+import { checkLine, escapeControl, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
 import { parseSeed, resolveSource } from '../source.ts';
 import { recordResult } from '../progress.ts';
 import { defineCommand } from './define.ts';
@@ -28,13 +30,14 @@ export const gradeCommand = defineCommand({
     json: { type: 'boolean', description: 'print a machine-readable result (schema: grader/README.md)' },
     ipv6: { type: 'boolean', description: 'grade over IPv6: HOST=::1 for your programs and the grader alike' },
     sandbox: { type: 'boolean', description: 'run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons' },
+    check: { type: 'string', value: 'ID', description: 'run one check (and the checks before it that it needs), e.g. --check echoes-binary' },
   },
   footer: 'Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.',
   run: ({ values, positionals }, io) => gradeLessonCommand(values, positionals, io),
 });
 
 async function gradeLessonCommand(
-  values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean },
+  values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean; check?: string },
   positionals: readonly string[],
   io: Io,
 ): Promise<number> {
@@ -44,10 +47,11 @@ async function gradeLessonCommand(
     const support = sandboxSupport();
     if (!support.ok) throw new UsageError(`--sandbox: ${support.reason}`);
   }
+  const only = values.check === undefined ? undefined : await checkOfLesson(lesson, values.check);
   const source = resolveSource(values, io.cwd);
   const seed = parseSeed(values.seed) ?? randomSeed();
   const paint = painter(!values.json && colorEnabled(io.stdout, io.env));
-  const repro: Repro = { lesson, seed, source: values.ipv6 ? [...source.args, '--ipv6'] : source.args };
+  const repro: Repro = { lesson, seed, source: [...source.args, ...(values.ipv6 ? ['--ipv6'] : []), ...(only ? ['--check', only] : [])] };
   const shownDir = path.relative(io.cwd, path.join(source.root, lesson.slug)) || '.';
 
   if (!values.json) writeLines(io.stdout, [lessonHeader(lesson, shownDir, paint)]);
@@ -57,6 +61,7 @@ async function gradeLessonCommand(
     seed,
     sandbox: values.sandbox,
     ipv6: values.ipv6,
+    only,
     // On a terminal the running check shows until its result replaces it.
     onCheckStart: !values.json && io.stdout.isTTY ? (check) => io.stdout.write(paint('dim', `  … ${check.title}`)) : undefined,
     onCheckDone: values.json
@@ -67,14 +72,22 @@ async function gradeLessonCommand(
           if (check.status === 'fail' || check.status === 'error') writeLines(io.stdout, ['', ...failureBlock(check, repro, paint), '']);
         },
   });
-  if (source.isLearnerCopy) recordResult(lesson, result);
+  // One check passing is not the lesson passing: only whole gradings are recorded.
+  if (source.isLearnerCopy && !only) recordResult(lesson, result);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(toJsonResult(result), null, 2)}\n`);
   } else {
-    const next = result.status === 'pass' && source.isLearnerCopy ? nextStep(lesson.number) : [];
+    const next = only ? [`The whole lesson: npm run grade lesson-${lesson.number}`] : result.status === 'pass' && source.isLearnerCopy ? nextStep(lesson.number) : [];
     writeLines(io.stdout, ['', summaryLine(result, paint), ...next]);
   }
   return exitCodeOf(result);
+}
+
+/** The id given to --check, if the lesson has such a check; else a usage error naming those it has. */
+async function checkOfLesson(lesson: Lesson, id: string): Promise<string> {
+  const ids = checksOf(await loadGrading(lesson.slug)).map((check) => check.id);
+  if (!ids.includes(id)) throw new UsageError(`--check ${escapeControl(id)}: lesson ${lesson.number} has no such check; its checks are ${ids.join(', ')}`);
+  return id;
 }
 
 function nextStep(number: number): string[] {

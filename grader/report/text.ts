@@ -110,6 +110,7 @@ export function summaryLine(result: LessonResult, paint: Paint): string {
   const passed = result.checks.filter((check) => check.status === 'pass').length;
   const total = result.checks.filter((check) => check.id !== 'cleanup' && !check.skipReason).length;
   const took = formatDuration(result.durationMs);
+  if (result.only && result.status === 'pass') return paint('green', `Check ${result.only} passed, with the ${total - 1} checks it needs, in ${took}.`);
   if (result.status === 'pass') return paint('green', `All ${total} checks passed in ${took}.`);
   if (result.status === 'error') return paint('yellow', `The grader hit an internal error (${passed}/${total} checks passed before it).`);
   return paint('red', `${passed} of ${total} checks passed (seed ${result.seed}).`);
