@@ -146,6 +146,9 @@ function leftoverResult(host: string, ports: readonly number[], outputs: () => r
 
 const compileCheck = { id: 'compiles', title: 'every program of the lesson compiles' } as const;
 
+/** The checks grade.ts adds around every lesson's own: no lesson declares them, --check cannot pick them. */
+export const BUILT_IN_CHECKS: ReadonlySet<string> = new Set([compileCheck.id, leftoverCheck.id, 'cleanup']);
+
 type LessonBuild = { readonly ok: true; readonly programs: ReadonlyMap<string, string>; readonly durationMs: number } | { readonly ok: false; readonly failure: CheckResult };
 
 /** Compiles every program of the lesson into the stage; a compile error is the learner's first failure. */

@@ -90,6 +90,7 @@ describe('grade', () => {
     expect(text).toContain('✗ listens on HOST:PORT');
     expect(text).toContain('Hint:');
     expect(text).toContain('Reproduce: npm run grade lesson-1 -- --seed 42');
+    expect(text).toContain('Just this check: npm run grade lesson-1 -- --check listens');
     expect(text).toMatch(/- prints "Connected by ADDRESS:PORT".*not run/);
     expect(text).not.toMatch(/\x1b\[/); // no colour when not a terminal
     expect(readProgress().lessons['01-echo-server']).toMatchObject({ status: 'fail', failedCheck: 'listens on HOST:PORT and accepts a client' });

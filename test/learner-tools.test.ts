@@ -50,7 +50,7 @@ describe.each([
   ['fs.watch', []],
   ['polling', ['--poll']],
 ])('watch (%s)', (mode, extra) => {
-  it('grades at once, again after a save, and stops when asked', async () => {
+  it('grades at once, again after a save, the failed check first after a fix, and stops when asked', async () => {
     const lessonDir = path.join(scratch, 'copy', '02-echo-client');
     fs.cpSync(path.join(solutionsRoot, '02-echo-client'), lessonDir, { recursive: true });
     const codes: number[] = [];
@@ -67,6 +67,13 @@ describe.each([
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('chunks.push(chunk);', 'chunks.push(chunk); socket.emit("end");'));
     await pollUntil(() => (codes.length >= 2 ? true : undefined), 60_000, 'a grading after the save');
     expect(codes[1]).toBe(1);
+
+    // Fixed again: the check that failed runs first, alone, then the whole lesson.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('chunks.push(chunk); socket.emit("end");', 'chunks.push(chunk);'));
+    await pollUntil(() => (codes.length >= 3 ? true : undefined), 60_000, 'a grading after the fix');
+    expect(codes[2]).toBe(0);
+    const afterFix = stdout().slice(stdout().lastIndexOf('client.ts changed'));
+    expect(afterFix).toMatch(/Check prints-whole-echo passed[^]*Fixed\. Now the whole lesson:[^]*All \d+ checks passed/);
     stop.abort();
     expect(await watching).toBe(0);
   });

@@ -11,7 +11,7 @@ import { colorEnabled, painter } from '../report/paint.ts';
 import { checkLine, escapeControl, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
 import { parseSeed, resolveSource } from '../source.ts';
 import { recordResult } from '../progress.ts';
-import { defineCommand } from './define.ts';
+import { defineCommand, type OptionSpec } from './define.ts';
 import { progressCommand } from './progress.ts';
 import path from 'node:path';
 
@@ -19,27 +19,35 @@ export function exitCodeOf(result: LessonResult): number {
   return result.status === 'pass' ? EXIT.pass : result.status === 'fail' ? EXIT.fail : EXIT.graderError;
 }
 
-export const gradeCommand = defineCommand({
+const gradeOptions = {
+  solution: { type: 'boolean', description: 'grade the reference solutions instead of exercises/' },
+  dir: { type: 'string', value: 'PATH', description: "grade another copy laid out like exercises/ (a student's checkout)" },
+  seed: { type: 'string', value: 'N', description: 'fix every random choice (printed with each failure)' },
+  json: { type: 'boolean', description: 'print a machine-readable result (schema: grader/README.md)' },
+  ipv6: { type: 'boolean', description: 'grade over IPv6: HOST=::1 for your programs and the grader alike' },
+  sandbox: { type: 'boolean', description: 'run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons' },
+  check: { type: 'string', value: 'ID', description: 'run one check (and the checks before it that it needs), e.g. --check echoes-binary' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** What a caller of the command (watch mode) learns besides the exit code. */
+export interface GradeControl {
+  readonly onResult?: (result: LessonResult) => void;
+}
+
+export const gradeCommand = defineCommand<typeof gradeOptions, GradeControl>({
   invocation: 'npm run grade',
   summary: 'Grades one lesson of your programs; without a lesson, shows your progress.',
   positionals: { usage: '[lesson-N]', min: 0, max: 1, help: [['lesson-N', 'the lesson to grade (lesson-3, 3 or 03-framing)']] },
-  options: {
-    solution: { type: 'boolean', description: 'grade the reference solutions instead of exercises/' },
-    dir: { type: 'string', value: 'PATH', description: "grade another copy laid out like exercises/ (a student's checkout)" },
-    seed: { type: 'string', value: 'N', description: 'fix every random choice (printed with each failure)' },
-    json: { type: 'boolean', description: 'print a machine-readable result (schema: grader/README.md)' },
-    ipv6: { type: 'boolean', description: 'grade over IPv6: HOST=::1 for your programs and the grader alike' },
-    sandbox: { type: 'boolean', description: 'run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons' },
-    check: { type: 'string', value: 'ID', description: 'run one check (and the checks before it that it needs), e.g. --check echoes-binary' },
-  },
+  options: gradeOptions,
   footer: 'Exit codes: 0 all checks pass, 1 a check failed, 2 usage error, 3 grader error.',
-  run: ({ values, positionals }, io) => gradeLessonCommand(values, positionals, io),
+  run: ({ values, positionals }, io, control) => gradeLessonCommand(values, positionals, io, control ?? {}),
 });
 
 async function gradeLessonCommand(
   values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean; check?: string },
   positionals: readonly string[],
   io: Io,
+  control: GradeControl,
 ): Promise<number> {
   if (positionals.length === 0) return progressCommand(io);
   const lesson = findLesson(positionals[0]!);
@@ -74,6 +82,7 @@ async function gradeLessonCommand(
   });
   // One check passing is not the lesson passing: only whole gradings are recorded.
   if (source.isLearnerCopy && !only) recordResult(lesson, result);
+  control.onResult?.(result);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(toJsonResult(result), null, 2)}\n`);
   } else {

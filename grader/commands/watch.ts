@@ -6,6 +6,7 @@ import { defineCommand, type OptionSpec } from './define.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
 import { resolveSource } from '../source.ts';
 import { watchFolder } from '../watcher.ts';
+import { BUILT_IN_CHECKS, type LessonResult } from '../grade.ts';
 import { gradeCommand } from './grade.ts';
 
 export interface WatchControl {
@@ -39,6 +40,23 @@ async function watchLesson(values: { dir?: string; seed?: string; poll?: boolean
 
   let running = false;
   let again = false;
+  // The first check that failed last time: after a save it runs first, alone, for fast feedback.
+  let failing: string | undefined;
+  const onResult = (result: LessonResult) => {
+    if (result.only && result.status === 'pass') return;
+    failing = result.checks.find((check) => check.status === 'fail' && !BUILT_IN_CHECKS.has(check.id))?.id;
+  };
+  const gradeOnce = async (): Promise<number> => {
+    if (failing) {
+      const code = await gradeCommand([...gradeArgs, '--check', failing], io, { onResult });
+      if (code !== EXIT.pass) {
+        writeLines(io.stdout, [paint('dim', 'The rest of the lesson is graded once this check passes.')]);
+        return code;
+      }
+      writeLines(io.stdout, [paint('dim', 'Fixed. Now the whole lesson:'), '']);
+    }
+    return gradeCommand(gradeArgs, io, { onResult });
+  };
   const grade = async (why: string): Promise<void> => {
     if (running) {
       again = true; // saved during a run: grade once more when it ends
@@ -49,7 +67,7 @@ async function watchLesson(values: { dir?: string; seed?: string; poll?: boolean
       again = false;
       if (io.stdout.isTTY) io.stdout.write('\x1b[2J\x1b[H'); // clear screen, cursor home
       writeLines(io.stdout, [paint('dim', `${new Date().toLocaleTimeString()} ${why}`)]);
-      const code = await gradeCommand(gradeArgs, io);
+      const code = await gradeOnce();
       const next = course.find((candidate) => candidate.number === lesson.number + 1);
       if (code === EXIT.pass) {
         writeLines(io.stdout, [paint('green', next ? `Lesson ${lesson.number} passes. Move on: npm run watch lesson-${next.number}` : 'The last lesson passes.')]);

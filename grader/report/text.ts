@@ -1,6 +1,6 @@
 // Turns grading results into the text a learner reads. Only this file words a failure.
 import type { Lesson } from '../../lessons/course.ts';
-import type { CheckResult, LessonResult } from '../grade.ts';
+import { BUILT_IN_CHECKS, type CheckResult, type LessonResult } from '../grade.ts';
 import { formatDuration } from '../run/deadline.ts';
 import { formatTranscript } from '../net/transcript.ts';
 import type { Paint } from './paint.ts';
@@ -28,10 +28,14 @@ function escapeLines(text: string): string {
   return text.split(/\r?\n/).map(escapeControl).join('\n');
 }
 
-export function reproCommand({ lesson, seed, source }: Repro): string {
+function gradeCommandLine(lesson: Lesson, args: readonly string[]): string {
   // JSON.stringify escapes C0 but leaves DEL and C1 as they are.
-  const args = [...source, '--seed', String(seed)].map((arg) => (/^[\w./:=@-]+$/.test(arg) ? arg : escapeControl(JSON.stringify(arg))));
-  return `npm run grade lesson-${lesson.number} -- ${args.join(' ')}`;
+  const shown = args.map((arg) => (/^[\w./:=@-]+$/.test(arg) ? arg : escapeControl(JSON.stringify(arg))));
+  return `npm run grade lesson-${lesson.number} -- ${shown.join(' ')}`;
+}
+
+export function reproCommand({ lesson, seed, source }: Repro): string {
+  return gradeCommandLine(lesson, [...source, '--seed', String(seed)]);
 }
 
 export function lessonHeader(lesson: Lesson, dir: string, paint: Paint): string {
@@ -103,6 +107,9 @@ export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): s
   if (output.length) lines.push('', 'Your program:', ...indent(output, '  '));
   lines.push('', `${paint('cyan', 'Hint:')} ${escapeLines(failure.hint)}`);
   lines.push(`${paint('dim', 'Reproduce:')} ${reproCommand(repro)}`);
+  if (!repro.source.includes('--check') && !BUILT_IN_CHECKS.has(result.id)) {
+    lines.push(`${paint('dim', 'Just this check:')} ${gradeCommandLine(repro.lesson, [...repro.source, '--check', result.id])}`);
+  }
   return indent(lines);
 }
 
