@@ -255,6 +255,17 @@ function connectLeftTrying(port: number, watch: SocketWatch): () => LeftOpen | u
   };
 }
 
+/** The first of the mix's servers with a connection still open, in words. */
+function mixLeftOpen(mix: Mix): () => LeftOpen | undefined {
+  return () => {
+    for (const server of mix.servers.values()) {
+      const open = connectionLeftOpen(server)();
+      if (open) return open;
+    }
+    return undefined;
+  };
+}
+
 /** Fails unless the program ended within EXIT_MS of its last line. `leftOpen` names a socket it left open, if it did. */
 async function expectExitAfterAnswers(context: CheckContext, run: Run, leftOpen?: () => LeftOpen | undefined): Promise<void> {
   const { program } = run;
@@ -592,6 +603,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         mixedRun = startChecker(context, mix.ports.map(String));
         expectMix(context, mixedRun, await untilLinesOrExit(mixedRun, MIX_SIZE, context.ms(RUN_MS)), mix, 'first run', new Set());
         await expectConnected(context, mixedRun, firstClaims);
+        await expectExitAfterAnswers(context, mixedRun, mixLeftOpen(mix));
 
         // Close some open ports and open some closed ones, on the same numbers, just before the second run.
         const changed = new Set<number>();
@@ -612,6 +624,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const again = startChecker(context, mix.ports.map(String));
         expectMix(context, again, await untilLinesOrExit(again, MIX_SIZE, context.ms(RUN_MS)), mix, 'second run, after the grader flipped some ports', changed);
         await expectConnected(context, again, secondClaims);
+        await expectExitAfterAnswers(context, again, mixLeftOpen(mix));
       },
     },
     {
