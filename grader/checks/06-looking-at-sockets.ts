@@ -2,20 +2,23 @@
 // itself (its own servers on HOST, free ports with nothing on them and, on Linux, a port
 // whose SYNs are dropped) and reads what portcheck.ts prints, when, and how it exits. What it
 // prints is checked against the wire: its servers count the connections they accept, so
-// "open" must come from a real connection, and on Linux the kernel's socket table shows when
-// the connect to the unanswered port began, so "timeout" must come about 2 s after it.
+// "open" must come from a real connection, and on Linux the kernel's socket table shows how
+// long each of the program's sockets stayed connecting or connected: "timeout" must come about
+// 2 s after the connect began, and an open port's connection must be closed at once.
 import { escapeText } from '../net/escape.ts';
 import { GraderServer } from '../net/tcp-server.ts';
-import { formatDuration, sleep } from '../run/deadline.ts';
-import { describeExit, type RunningProgram } from '../run/program.ts';
-import { SocketWatch, type Sighting } from './06-socket-watch.ts';
+import { formatDuration } from '../run/deadline.ts';
+import { describeExit } from '../run/program.ts';
+import { expectErrorReport } from './06-looking-at-sockets/error-report.ts';
+import { FILE, FILE_ARGS, observe, shown, startChecker, untilLinesOrExit, type Run } from './06-looking-at-sockets/run.ts';
+import { SocketWatch, type Sighting } from './06-looking-at-sockets/socket-watch.ts';
+import { unreachableAddress, type Unreachable } from './06-looking-at-sockets/unreachable.ts';
+import { BAD_ARGUMENTS, expectUsageError } from './06-looking-at-sockets/usage.ts';
 import { canMakeUnansweredPort, listenWithoutAnswering } from './06-unanswered-port.ts';
-import { unreachableAddress, type Unreachable } from './06-unreachable.ts';
 import { fail, skip, type CheckContext, type LessonChecks } from './check.ts';
-import { crashReport, exitWithin, expectExit, outputLines } from './shared/exit.ts';
+import { crashReport, exitWithin, expectExit } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
 
-const FILE = 'portcheck.ts';
 /** The contract's "no answer in 2 s". */
 const CONNECT_TIMEOUT_MS = 2000;
 /**
@@ -37,8 +40,6 @@ const HOLD_MS = 1000;
 const EXIT_MS = 1000;
 /** How long the grader waits for its server to accept the connection behind an "open", before scaling. */
 const ACCEPT_MS = 2000;
-/** How often the grader looks at the output (and, for the timeout, at the kernel's sockets). */
-const POLL_MS = 20;
 /** Long enough for node + tsx to start on a loaded machine and for one or two 2 s timeouts. */
 const RUN_MS = 15_000;
 const MIX_SIZE = 20;
@@ -47,59 +48,6 @@ type PortState = 'open' | 'closed' | 'timeout';
 
 const HOST_HINT = 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1". The grader listens on another loopback address, so a hard-coded 127.0.0.1 or "localhost" finds nothing there.';
 const DESTROY_HINT = 'Call socket.destroy() as soon as you know the answer. socket.end() only sends your FIN and then waits for the server\'s: a server that stays silent never sends it, and the open socket keeps your process alive.';
-
-/** One run of the checker: the program, its arguments, and when the grader saw its lines and its exit. */
-interface Run {
-  readonly program: RunningProgram;
-  readonly args: readonly string[];
-  /** Date.now() when the grader first saw each complete line, in order (see untilLinesOrExit). */
-  readonly lineSeenAt: number[];
-  /** Date.now() when the grader saw the program end. */
-  exitedAt?: number;
-}
-
-const FILE_ARGS = (run: Run) => run.args.join(' ');
-
-function startChecker(context: CheckContext, args: readonly string[], env?: Record<string, string>): Run {
-  const run: Run = { program: context.start(FILE, { args, env }), args, lineSeenAt: [] };
-  void run.program.exited.then(() => {
-    run.exitedAt = Date.now();
-  });
-  return run;
-}
-
-/** Complete lines printed so far, without trailing spaces or a carriage return. */
-function printedLines(program: RunningProgram): string[] {
-  const text = program.stdout.text;
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  return outputLines(complete).map((line) => line.trimEnd()).filter((line) => line !== '');
-}
-
-/** The complete lines so far, noting when each new one was first seen. */
-function observe(run: Run): string[] {
-  const lines = printedLines(run.program);
-  const now = Date.now();
-  while (run.lineSeenAt.length < lines.length) run.lineSeenAt.push(now);
-  return lines;
-}
-
-/**
- * Waits until the program printed `count` lines or exited (its output read to the end), at most
- * `ms`, polling the output so that each line's time is known within a poll; `onPoll` runs at every look.
- */
-async function untilLinesOrExit(run: Run, count: number, ms: number, onPoll?: () => void): Promise<string[]> {
-  const end = Date.now() + ms;
-  onPoll?.();
-  while (run.program.running && observe(run).length < count && Date.now() < end) {
-    await Promise.race([sleep(POLL_MS), run.program.exited]);
-    onPoll?.();
-  }
-  return observe(run);
-}
-
-function shown(lines: readonly string[]): string {
-  return lines.length ? lines.map((line) => escapeText(line)).join(', ') : '(nothing on stdout)';
-}
 
 /**
  * A server the grader plays. "greeting" says hello, as SSH or SMTP servers do, and ends
@@ -327,76 +275,6 @@ function expectMix(context: CheckContext, run: Run, lines: readonly string[], mi
             : stateHint(port, mix.states.get(port)!, line, run.program.stderr.text),
     },
   );
-}
-
-/** Why the first bad argument is not a port, in terms of the parse mistake that lets it through. */
-function whyNotAPort(args: readonly string[]): string {
-  const bad = args.find((arg) => !/^[1-9]\d*$/.test(arg) || Number(arg) > 65535) ?? '';
-  return `${escapeText(bad)} is not a port: ${reason(bad)}`;
-}
-
-function reason(bad: string): string {
-  if (!/^\d+$/.test(bad) && Number.isInteger(Number(bad))) return `Number("${escapeText(bad)}") is ${Number(bad)}, a whole number, so Number.isInteger(Number(arg)) lets it through: Number() also reads hexadecimal (0x50), exponents (1e3), a sign (+80), a ".0" and spaces around the digits. Test the text itself: /^[1-9]\\d*$/.`;
-  if (/^\d+\D/.test(bad)) return `parseInt("${bad}") is ${parseInt(bad, 10)} because it stops at the first non-digit, but "${bad}" is not a number at all (Number("${bad}") is NaN). Accept digits only: /^[1-9]\\d*$/.`;
-  if (/^0\d+$/.test(bad)) return `it has a leading zero. Number("${bad}") is ${Number(bad)}, but a port is written without one, and many tools read a leading 0 as octal. Accept /^[1-9]\\d*$/ only.`;
-  if (!/^\d+$/.test(bad)) return `it is not a whole decimal number (Number("${bad}") is ${Number(bad)}).`;
-  if (Number(bad) === 65536) return 'ports are 16-bit, so 65535 is the largest and 65536 is one past it: test port <= 65535 (net.connect throws ERR_SOCKET_BAD_PORT for 65536).';
-  if (Number(bad) === 0) return 'port 0 means "any free port" to bind(), and nothing can be connected to on it; ports to check go from 1 to 65535.';
-  return `ports go from 1 to 65535, and net.connect throws ERR_SOCKET_BAD_PORT for ${bad}.`;
-}
-
-/**
- * Arguments that are not ports, each refused by a different part of the rule "digits only, no
- * leading zero, 1 to 65535": Number.isInteger(Number(arg)) accepts 0x50, 1e3, 80.0, +80, " 80"
- * and 047531; parseInt accepts 8080x; 65536 is one past the top.
- */
-const BAD_ARGUMENTS = ['abc', '0', '70000', '8080x', '0x50', '1e3', '80.0', '+80', ' 80', '047531', '65536'];
-
-/** Fails unless a run with a bad argument (or none) exited 2 with one line on stderr and nothing on stdout. */
-function expectUsageError(run: Run): void {
-  const { program } = run;
-  const shownArgs = run.args.length ? run.args.map((arg) => escapeText(arg)).join(' ') : 'no arguments';
-  const stderr = program.stderr.text.split('\n').filter((line) => line.trim());
-  const crash = crashReport(program.stderr.text);
-  const printed = printedLines(program);
-  const exitText = program.exit ? describeExit(program.exit) : 'still running';
-  if (program.exit?.code === 2 && stderr.length === 1 && !crash && printed.length === 0) return;
-  fail(`with ${shownArgs}, ${FILE} ${exitText}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
-    expected: 'exit code 2, one usage line on stderr, nothing on stdout',
-    actual: `${exitText}; stderr: ${stderr.length} line(s)${stderr.length ? ` (${escapeText(stderr[0]!, 80)})` : ''}; stdout: ${shown(printed)}`,
-    hint: usageHint(run, stderr.length, printed.length, Boolean(crash)),
-  });
-}
-
-function usageHint(run: Run, stderrLines: number, printedLines: number, crashed: boolean): string {
-  const code = run.program.exit?.code;
-  const shownArgs = run.args.map((arg) => escapeText(arg)).join(' ');
-  if (crashed && run.args.length) return `Do not let a bad argument reach net.connect or throw: ${whyNotAPort(run.args)} A stack trace is not a usage message: check every argument first, then console.error one line and set process.exitCode = 2.`;
-  if (code === 2 && printedLines) return `You checked ports before rejecting ${shownArgs}: validate every argument first, then connect.`;
-  if (code === 2 && stderrLines !== 1) return 'Print exactly one line on stderr, such as "usage: portcheck.ts PORT... (each PORT from 1 to 65535)".';
-  if (run.args.length === 0) return 'With no arguments there is nothing to check: that is a usage error too (exit code 2, one line on stderr).';
-  return `${whyNotAPort(run.args)} Refuse it before connecting: console.error one usage line and set process.exitCode = 2.`;
-}
-
-/** Fails unless the run against an unreachable address printed exactly "PORT error CODE", the code the grader's own connect got. */
-function expectErrorReport(run: Run, lines: readonly string[], { host, port, code }: Unreachable): void {
-  const want = `${port} error ${code}`;
-  if (lines.length === 1 && lines[0] === want) return;
-  const said = lines.find((line) => line.startsWith(`${port} `))?.slice(String(port).length + 1);
-  const crash = crashReport(run.program.stderr.text);
-  fail(`with HOST=${host}, where a connect fails at once with ${code}, ${FILE} ${FILE_ARGS(run)} printed ${shown(lines)}${crash ? ` and crashed: ${crash.trim()}` : ''}`, {
-    expected: escapeText(want),
-    actual: shown(lines),
-    hint: errorHint(said, code, Boolean(crash)),
-  });
-}
-
-function errorHint(said: string | undefined, code: string, crashed: boolean): string {
-  if (said === 'closed') return `Only ECONNREFUSED means closed: the host answered that nothing listens there. This connect failed with ${code} (nothing can be reached at that address), which says nothing about the port: report it as \`\${port} error \${err.code}\`.`;
-  if (crashed) return 'Handle "error" on every socket, whatever its code: without a listener Node throws and the process dies.';
-  if (said === 'timeout') return `The connect failed at once with ${code}: report the "error" event when it comes, as \`\${port} error \${err.code}\`, rather than waiting for a timeout.`;
-  if (said?.startsWith('error')) return `Print the error's code itself, err.code (here ${code}), after "error ".`;
-  return `An "error" whose err.code is not ECONNREFUSED is reported as \`\${port} error \${err.code}\` (here ${code}).`;
 }
 
 function exitCodeHint(mixed: boolean, code: number): string {

@@ -3,8 +3,8 @@
 // address before sending anything (Linux: ENETUNREACH). The grader tries it itself first and
 // expects the program to report the code the grader saw.
 import net from 'node:net';
-import { sleep } from '../run/deadline.ts';
-import type { CheckContext } from './check.ts';
+import { sleep } from '../../run/deadline.ts';
+import type { CheckContext } from '../check.ts';
 
 /** What a connect to host:port ended in for the grader: an error code, or "connected". */
 export interface Unreachable {

@@ -3,8 +3,8 @@
 // existed at least from the first to the last, whatever the load: a slow grader looks less
 // often, which can only make a time it proves shorter, never longer. So "held at least N ms"
 // rests on what the kernel showed, not on when a line reached the grader through a pipe.
-import { socketsTo, type WatchedState } from './06-unanswered-port.ts';
-import type { CheckContext } from './check.ts';
+import { socketsTo, type WatchedState } from '../06-unanswered-port.ts';
+import type { CheckContext } from '../check.ts';
 
 const LOOK_MS = 20;
 
