@@ -165,13 +165,13 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/06-looking-at-sockets/portcheck.ts 22 65432',
         reads: 'HOST (default 127.0.0.1) from the environment; port numbers as arguments',
         prints:
-          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; every answer comes from a real connect, which the grader sees on the wire (an "open" its server never accepted fails); "timeout" comes 2 s after the connect began, not sooner and not much later (4 s at most); closes each connection as soon as it knows (never waits for data); exits by itself right after its last line, 0 if every port is open, 1 if any is not. A bad argument (not a whole decimal number from 1 to 65535, or no argument at all) gets one usage line on stderr and exit code 2, before any port is checked.',
+          'one line per port, in argument order: "PORT open", "PORT closed" (refused), "PORT timeout" (no answer in 2 s) or "PORT error CODE"; every answer comes from a real connect, which the grader sees on the wire (an "open" its server never accepted fails); "closed" only for ECONNREFUSED, any other failure (a reset, an unreachable address: ENETUNREACH) is "PORT error CODE" with err.code; "timeout" comes 2 s after the connect began, not sooner and not much later (the line by 4 s, and the kernel shows the connect given up, its socket destroyed, by 3 s); closes each connection as soon as "connect" fires (never waits for data or an idle timeout: held 1 s is too long); exits by itself right after its last line, timeouts included, 0 if every port is open, 1 if any is not (every result counts, not the last one). A bad argument (anything but digits without a leading zero, from 1 to 65535: so not 0x50, 1e3, 80.0, +80, " 80", 047531 or 65536; or no argument at all) gets one usage line on stderr and exit code 2, before any port is checked.',
       },
     ],
     hints: [
       'connect_ex() returns an error code instead of raising. In Node, net.connect() reports the same code on the socket\'s "error" event: err.code.',
       'Wrap one check in a Promise that resolves to "open" on "connect" and to "closed" when err.code is "ECONNREFUSED". Destroy the socket as soon as you know; never wait for data.',
-      'socket.setTimeout(2000, () => { socket.destroy(); resolve("timeout") }). Check the ports in order (or all at once with Promise.all, printing in order), then set process.exitCode from the results.',
+      'socket.setTimeout(2000, () => { socket.destroy(); resolve("timeout") }): setTimeout only emits the event, destroy() is what stops the connect. Check the ports in order (or all at once with Promise.all, printing in order), then set process.exitCode from the results.',
     ],
   },
 ];

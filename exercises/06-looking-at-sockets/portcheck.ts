@@ -10,7 +10,8 @@ type Result = 'open' | 'closed' | 'timeout' | `error ${string}`;
 
 /** The ports, or undefined if any argument is not one (or there are none). */
 function parsePorts(args: readonly string[]): number[] | undefined {
-  // TODO: accept only whole decimal numbers from 1 to 65535, and at least one of them.
+  // TODO: accept only whole decimal numbers from 1 to 65535 (digits only, no leading zero),
+  // and at least one of them.
   return args.map(Number);
 }
 

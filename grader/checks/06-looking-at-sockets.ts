@@ -2,18 +2,23 @@
 // itself (its own servers on HOST, free ports with nothing on them and, on Linux, a port
 // whose SYNs are dropped) and reads what portcheck.ts prints, when, and how it exits. What it
 // prints is checked against the wire: its servers count the connections they accept, so
-// "open" must come from a real connection, and on Linux the kernel's socket table shows when
-// the connect to the unanswered port began, so "timeout" must come about 2 s after it.
+// "open" must come from a real connection, and on Linux the kernel's socket table shows how
+// long each of the program's sockets stayed connecting or connected: "timeout" must come about
+// 2 s after the connect began, and an open port's connection must be closed at once.
 import { escapeText } from '../net/escape.ts';
 import { GraderServer } from '../net/tcp-server.ts';
-import { formatDuration, sleep } from '../run/deadline.ts';
-import { describeExit, type RunningProgram } from '../run/program.ts';
-import { canMakeUnansweredPort, connectingTo, listenWithoutAnswering } from './06-unanswered-port.ts';
+import { formatDuration } from '../run/deadline.ts';
+import { describeExit } from '../run/program.ts';
+import { expectErrorReport } from './06-looking-at-sockets/error-report.ts';
+import { FILE, FILE_ARGS, observe, shown, startChecker, untilLinesOrExit, type Run } from './06-looking-at-sockets/run.ts';
+import { SocketWatch, type Sighting } from './06-looking-at-sockets/socket-watch.ts';
+import { unreachableAddress, type Unreachable } from './06-looking-at-sockets/unreachable.ts';
+import { BAD_ARGUMENTS, expectUsageError } from './06-looking-at-sockets/usage.ts';
+import { canMakeUnansweredPort, listenWithoutAnswering } from './06-unanswered-port.ts';
 import { fail, skip, type CheckContext, type LessonChecks } from './check.ts';
-import { crashReport, exitWithin, expectExit, outputLines } from './shared/exit.ts';
+import { crashReport, exitWithin, expectExit } from './shared/exit.ts';
 import { hostPort } from './shared/listening.ts';
 
-const FILE = 'portcheck.ts';
 /** The contract's "no answer in 2 s". */
 const CONNECT_TIMEOUT_MS = 2000;
 /**
@@ -23,12 +28,18 @@ const CONNECT_TIMEOUT_MS = 2000;
 const TIMEOUT_SOONEST_MS = CONNECT_TIMEOUT_MS - 200;
 /** How much later than 2 s "timeout" may come, before scaling: a loaded machine's timers and pipes lag. */
 const TIMEOUT_SLACK_MS = 2000;
+/**
+ * The longest the kernel may show the program's connect to the unanswered port still trying.
+ * Not scaled: a socket the kernel showed at two looks existed at least that long, whatever the
+ * load, and a 2 s timer is late by far less than a second even on a busy machine.
+ */
+const CONNECT_GIVEN_UP_MS = 3000;
+/** The longest the kernel may show the program's connection to an open port established: "closes as soon as it knows". Not scaled, for the same reason. */
+const HOLD_MS = 1000;
 /** The contract's "exits after its last answer", before scaling. */
 const EXIT_MS = 1000;
 /** How long the grader waits for its server to accept the connection behind an "open", before scaling. */
 const ACCEPT_MS = 2000;
-/** How often the grader looks at the output (and, for the timeout, at the kernel's sockets). */
-const POLL_MS = 20;
 /** Long enough for node + tsx to start on a loaded machine and for one or two 2 s timeouts. */
 const RUN_MS = 15_000;
 const MIX_SIZE = 20;
@@ -37,59 +48,6 @@ type PortState = 'open' | 'closed' | 'timeout';
 
 const HOST_HINT = 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1". The grader listens on another loopback address, so a hard-coded 127.0.0.1 or "localhost" finds nothing there.';
 const DESTROY_HINT = 'Call socket.destroy() as soon as you know the answer. socket.end() only sends your FIN and then waits for the server\'s: a server that stays silent never sends it, and the open socket keeps your process alive.';
-
-/** One run of the checker: the program, its arguments, and when the grader saw its lines and its exit. */
-interface Run {
-  readonly program: RunningProgram;
-  readonly args: readonly string[];
-  /** Date.now() when the grader first saw each complete line, in order (see untilLinesOrExit). */
-  readonly lineSeenAt: number[];
-  /** Date.now() when the grader saw the program end. */
-  exitedAt?: number;
-}
-
-const FILE_ARGS = (run: Run) => run.args.join(' ');
-
-function startChecker(context: CheckContext, args: readonly string[]): Run {
-  const run: Run = { program: context.start(FILE, { args }), args, lineSeenAt: [] };
-  void run.program.exited.then(() => {
-    run.exitedAt = Date.now();
-  });
-  return run;
-}
-
-/** Complete lines printed so far, without trailing spaces or a carriage return. */
-function printedLines(program: RunningProgram): string[] {
-  const text = program.stdout.text;
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  return outputLines(complete).map((line) => line.trimEnd()).filter((line) => line !== '');
-}
-
-/** The complete lines so far, noting when each new one was first seen. */
-function observe(run: Run): string[] {
-  const lines = printedLines(run.program);
-  const now = Date.now();
-  while (run.lineSeenAt.length < lines.length) run.lineSeenAt.push(now);
-  return lines;
-}
-
-/**
- * Waits until the program printed `count` lines or exited (its output read to the end), at most
- * `ms`, polling the output so that each line's time is known within a poll; `onPoll` runs at every look.
- */
-async function untilLinesOrExit(run: Run, count: number, ms: number, onPoll?: () => void): Promise<string[]> {
-  const end = Date.now() + ms;
-  onPoll?.();
-  while (run.program.running && observe(run).length < count && Date.now() < end) {
-    await Promise.race([sleep(POLL_MS), run.program.exited]);
-    onPoll?.();
-  }
-  return observe(run);
-}
-
-function shown(lines: readonly string[]): string {
-  return lines.length ? lines.map((line) => escapeText(line)).join(', ') : '(nothing on stdout)';
-}
 
 /**
  * A server the grader plays. "greeting" says hello, as SSH or SMTP servers do, and ends
@@ -166,44 +124,14 @@ async function expectConnected(context: CheckContext, run: Run, claims: readonly
   }
 }
 
-/**
- * When the program's connect to the unanswered port began, per the kernel: the first look that
- * found its SYN-SENT socket, and the last look before that which did not (so the connect began
- * in between). Both stay unknown if the grader never saw the attempt.
- */
-interface ConnectAttempt {
-  firstSeenAt?: number;
-  lastMissAt?: number;
-}
-
-function watchAttempt(context: CheckContext, port: number): { attempt: ConnectAttempt; look: () => void } {
-  const { host } = context;
-  // The grader's own connections to that port (the one whose SYN was dropped) are not the program's.
-  const graders = connectingTo(host, port) ?? new Set<string>();
-  const attempt: ConnectAttempt = {};
-  const look = () => {
-    if (attempt.firstSeenAt !== undefined) return;
-    const before = Date.now();
-    const now = connectingTo(host, port);
-    if (!now) return;
-    if ([...now].some((local) => !graders.has(local))) {
-      attempt.firstSeenAt = Date.now();
-      context.transcript.note('grader', `${FILE}'s connect to ${hostPort(host, port)} is in SYN-SENT: its SYN is unanswered`);
-    } else {
-      attempt.lastMissAt = before;
-    }
-  };
-  return { attempt, look };
-}
-
 /** Fails unless the "timeout" line came about 2 s after the connect began: not sooner, not much later. */
-function expectTimeoutWindow(context: CheckContext, run: Run, port: number, attempt: ConnectAttempt): void {
+function expectTimeoutWindow(context: CheckContext, run: Run, port: number, attempt: Sighting | undefined): void {
   const lineAt = run.lineSeenAt[0]!;
-  const seen = attempt.firstSeenAt !== undefined;
+  const seen = attempt !== undefined;
   const since = seen ? 'after its connect began' : 'after it started';
   const window = `about ${formatDuration(CONNECT_TIMEOUT_MS)} after the connect began`;
   // Sooner: measured from a moment before the connect began (or the program's start), so never too short.
-  const soonest = lineAt - (seen ? (attempt.lastMissAt ?? run.program.startedAt) : run.program.startedAt);
+  const soonest = lineAt - (attempt?.lastMissAt ?? run.program.startedAt);
   if (soonest < TIMEOUT_SOONEST_MS) {
     fail(`${FILE} reported "${port} timeout" ${formatDuration(soonest)} ${since}: before the ${formatDuration(CONNECT_TIMEOUT_MS)} a port is given to answer`, {
       expected: `"${port} timeout", ${window}`,
@@ -213,18 +141,81 @@ function expectTimeoutWindow(context: CheckContext, run: Run, port: number, atte
   }
   // Later: measured from a moment after the connect began (or, unseen, from the start, with room for node to start).
   const latest = CONNECT_TIMEOUT_MS + context.ms(seen ? TIMEOUT_SLACK_MS : 2 * TIMEOUT_SLACK_MS);
-  const took = lineAt - (attempt.firstSeenAt ?? run.program.startedAt);
+  const took = lineAt - (attempt?.firstSeenAt ?? run.program.startedAt);
   if (took > latest) {
     fail(`${FILE} reported "${port} timeout" only ${formatDuration(took)} ${since}: the contract gives a port ${formatDuration(CONNECT_TIMEOUT_MS)}`, {
       expected: `"${port} timeout", ${window} (${formatDuration(latest)} at the latest)`,
       actual: `"${port} timeout" ${formatDuration(took)} ${since}`,
-      hint: `Give up after ${formatDuration(CONNECT_TIMEOUT_MS)}, not later: socket.setTimeout(${CONNECT_TIMEOUT_MS}) counts milliseconds from the connect, and on "timeout" destroy the socket and report at once. A checker that waits longer than it promised makes every script that uses it wait too.`,
+      hint: LATE_TIMEOUT_HINT,
     });
   }
 }
 
-/** Fails unless the program ended within EXIT_MS of its last line. `server` is the grader's server it connected to, if any. */
-async function expectExitAfterAnswers(context: CheckContext, run: Run, server?: GraderServer): Promise<void> {
+const LATE_TIMEOUT_HINT = `Give up after ${formatDuration(CONNECT_TIMEOUT_MS)}, not later: socket.setTimeout(${CONNECT_TIMEOUT_MS}) counts milliseconds from the connect, and on "timeout" destroy the socket and report at once. A checker that waits longer than it promised makes every script that uses it wait too.`;
+
+/** Fails if the kernel showed the program's connect to the unanswered port still trying after CONNECT_GIVEN_UP_MS: its own timer is late, whatever the grader's pipes and timers did. */
+function expectConnectGivenUp(run: Run, port: number, watch: SocketWatch): void {
+  const proven = watch.longestProvenMs();
+  if (proven <= CONNECT_GIVEN_UP_MS) return;
+  fail(`${FILE} kept trying to connect to the port that never answers for ${formatDuration(proven)} at least, per the kernel's socket table: the contract gives a port ${formatDuration(CONNECT_TIMEOUT_MS)}`, {
+    expected: `its connect to port ${port} given up (the socket destroyed) about ${formatDuration(CONNECT_TIMEOUT_MS)} after it began, ${formatDuration(CONNECT_GIVEN_UP_MS)} at the latest`,
+    actual: `its socket was in SYN-SENT for at least ${formatDuration(proven)}`,
+    hint: LATE_TIMEOUT_HINT,
+  });
+}
+
+/** Fails if the kernel showed the program's connection to an open port established for longer than HOLD_MS. */
+function expectClosedPromptly(port: number, watch: SocketWatch): void {
+  watch.look();
+  const proven = watch.longestProvenMs();
+  if (proven <= HOLD_MS) return;
+  fail(`${FILE} kept its connection to the open port ${port} established for ${formatDuration(proven)} at least, per the kernel's socket table`, {
+    expected: `the connection closed as soon as "connect" fired (within ${formatDuration(HOLD_MS)})`,
+    actual: `established for at least ${formatDuration(proven)}`,
+    hint: 'It held the connection open long after it knew the port was open, as if waiting for an idle timeout or for data. "connect" is the whole answer: call socket.destroy() in the "connect" handler, then report. Every open port you hold ties up a slot of that server.',
+  });
+}
+
+/** A socket the program left open, in words for "actual" and the hint. */
+interface LeftOpen {
+  readonly actual: string;
+  readonly hint: string;
+}
+
+function connectionLeftOpen(server: GraderServer): () => LeftOpen | undefined {
+  return () => {
+    const open = server.peers.filter((peer) => !peer.gotEnd && !peer.closed);
+    if (!open.length) return undefined;
+    return {
+      actual: `its connection to port ${server.port} still open`,
+      hint: `Its connection to port ${server.port} is still open, and an open socket keeps Node's event loop, and so the process, alive. Call socket.destroy() as soon as you know the answer, in every ending: "connect", "timeout" and "error".`,
+    };
+  };
+}
+
+function connectLeftTrying(port: number, watch: SocketWatch): () => LeftOpen | undefined {
+  return () => {
+    if (!watch.look()) return undefined;
+    return {
+      actual: `its socket to port ${port} still in SYN-SENT (still connecting)`,
+      hint: `It printed "${port} timeout" but left that socket open: the kernel still shows it in SYN-SENT, resending its SYN, and the open socket keeps the process alive. socket.setTimeout() only emits "timeout"; it does not close anything. Call socket.destroy() in the "timeout" handler.`,
+    };
+  };
+}
+
+/** The first of the mix's servers with a connection still open, in words. */
+function mixLeftOpen(mix: Mix): () => LeftOpen | undefined {
+  return () => {
+    for (const server of mix.servers.values()) {
+      const open = connectionLeftOpen(server)();
+      if (open) return open;
+    }
+    return undefined;
+  };
+}
+
+/** Fails unless the program ended within EXIT_MS of its last line. `leftOpen` names a socket it left open, if it did. */
+async function expectExitAfterAnswers(context: CheckContext, run: Run, leftOpen?: () => LeftOpen | undefined): Promise<void> {
   const { program } = run;
   const limit = context.ms(EXIT_MS);
   const lastLineAt = run.lineSeenAt.at(-1) ?? Date.now();
@@ -233,15 +224,14 @@ async function expectExitAfterAnswers(context: CheckContext, run: Run, server?: 
   const endedAt = program.running ? undefined : (run.exitedAt ?? Date.now());
   const after = (endedAt ?? Date.now()) - lastLineAt;
   if (endedAt !== undefined && after <= limit) return;
-  const open = server?.peers.filter((peer) => !peer.gotEnd && !peer.closed) ?? [];
-  const port = server?.port;
+  const open = endedAt === undefined ? leftOpen?.() : undefined;
   fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} printed every answer but was still running ${formatDuration(after)} later: close every socket and let the program end`, {
     expected: `the process gone within ${formatDuration(limit)} of its last line`,
     actual: endedAt === undefined
-      ? `still running${open.length ? `, its connection to port ${port} still open` : ''}`
+      ? `still running${open ? `, ${open.actual}` : ''}`
       : `${describeExit(program.exit!)} ${formatDuration(after)} after its last line`,
-    hint: open.length
-      ? `Its connection to port ${port} is still open, and an open socket keeps Node's event loop, and so the process, alive. Call socket.destroy() as soon as you know the answer, in every ending: "connect", "timeout" and "error".`
+    hint: open
+      ? open.hint
       : 'Every connection it made is closed, yet the process kept running: something else keeps the event loop alive, such as a setTimeout or setInterval never cleared, a server, or stdin being read. Clear each timer once its port has answered; do not hide it with process.exit(), which can cut the output short.',
   });
 }
@@ -287,17 +277,10 @@ function expectMix(context: CheckContext, run: Run, lines: readonly string[], mi
   );
 }
 
-/** Why the first bad argument is not a port, in terms of the parse mistake that lets it through. */
-function whyNotAPort(args: readonly string[]): string {
-  const bad = args.find((arg) => !/^\d+$/.test(arg) || Number(arg) < 1 || Number(arg) > 65535) ?? '';
-  return `${escapeText(bad)} is not a port: ${reason(bad)}`;
-}
-
-function reason(bad: string): string {
-  if (/^\d+\D/.test(bad)) return `parseInt("${bad}") is ${parseInt(bad, 10)} because it stops at the first non-digit, but "${bad}" is not a number at all (Number("${bad}") is NaN). Accept digits only: /^\\d+$/.`;
-  if (!/^\d+$/.test(bad)) return `it is not a whole decimal number (Number("${bad}") is ${Number(bad)}).`;
-  if (Number(bad) === 0) return 'port 0 means "any free port" to bind(), and nothing can be connected to on it; ports to check go from 1 to 65535.';
-  return `ports go from 1 to 65535, and net.connect throws ERR_SOCKET_BAD_PORT for ${bad}.`;
+function exitCodeHint(mixed: boolean, code: number): string {
+  if (mixed && code === 1) return 'It exited 0 although some ports in the middle were closed; only the first and the last were open. The exit code must come from every result, not from one port (the last answer, or the first): process.exitCode = results.every((result) => result === "open") ? 0 : 1.';
+  if (code === 1) return 'A script that can fail tells its caller with the exit code: set process.exitCode = 1 when any port is not open (a shell can then write `portcheck.ts 80 && echo up`).';
+  return 'Exit with code 0 when every port is open: set process.exitCode from the results instead of always failing.';
 }
 
 export const lookingAtSocketsChecks: LessonChecks = () => {
@@ -306,10 +289,28 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
   let mixedRun: Run;
   let silentRun: Run;
   let silentServer: GraderServer;
+  let silentWatch: SocketWatch;
   let openServer: GraderServer;
   let openClaim: OpenClaim;
+  let unreachable: Unreachable | undefined;
+  let errorRun: Run | undefined;
+  /** The unanswered port of argument-order, made during reports-timeout. */
+  let mixUnanswered: { port: number; ready: Promise<void> } | undefined;
 
   return [
+    {
+      id: 'usage-errors',
+      title: `rejects a bad argument (none, ${BAD_ARGUMENTS.map((arg) => JSON.stringify(arg)).join(', ')}) with exit code 2 and one line on stderr, before any connect`,
+      hint: 'Check every argument before connecting anywhere: /^[1-9]\\d*$/.test(arg) and Number(arg) <= 65535. Otherwise console.error one usage line and set process.exitCode = 2.',
+      async run(context) {
+        const port = await context.freePort();
+        await openPort(context, port, 'greeting');
+        const argLists = [[], ...BAD_ARGUMENTS.map((arg) => (arg === '70000' ? [String(port), arg] : [arg]))];
+        const cases = argLists.map((args) => startChecker(context, args));
+        await Promise.all(cases.map((run) => exitWithin(run.program, context.ms(RUN_MS))));
+        for (const run of cases) expectUsageError(run);
+      },
+    },
     {
       id: 'reports-open',
       title: 'reports a port with a listening server as "PORT open"',
@@ -337,7 +338,13 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       hint: 'Listen for "error" on the socket: err.code === "ECONNREFUSED" means the port is closed. Without an "error" listener, Node throws and the process dies.',
       async run(context) {
         const port = await context.freePort();
+        // The next check's run, started now so that both wait together.
+        unreachable = await unreachableAddress(context, port);
         closedRun = startChecker(context, [String(port)]);
+        if (unreachable) {
+          context.transcript.note('grader', `the next run gets HOST=${unreachable.host}, a multicast address: the kernel refuses a TCP connect to it with ${unreachable.code} before sending anything`);
+          errorRun = startChecker(context, [String(port)], { HOST: unreachable.host });
+        }
         await untilLinesOrExit(closedRun, 1, context.ms(RUN_MS));
         // A crash (or another line) right after the line still counts; one that keeps running is the next check's.
         await exitWithin(closedRun.program, context.ms(EXIT_MS));
@@ -354,11 +361,22 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       },
     },
     {
+      id: 'reports-error',
+      title: 'reports a connect that fails with another error than ECONNREFUSED as "PORT error CODE", not "closed"',
+      hint: 'Only ECONNREFUSED means closed. For any other err.code, report `${port} error ${err.code}`.',
+      async run(context) {
+        if (!unreachable || !errorRun) skip('this machine does not refuse a TCP connect to a multicast address');
+        await untilLinesOrExit(errorRun, 1, context.ms(RUN_MS));
+        await exitWithin(errorRun.program, context.ms(EXIT_MS));
+        expectErrorReport(errorRun, observe(errorRun), unreachable);
+      },
+    },
+    {
       id: 'exits-after-answers',
       title: `exits by itself within ${formatDuration(EXIT_MS)} of printing its last answer`,
       hint: 'Once every port is reported, nothing may keep the event loop alive: destroy every socket and clear every timer, and the process ends by itself.',
       async run(context) {
-        await expectExitAfterAnswers(context, openRun, openServer);
+        await expectExitAfterAnswers(context, openRun, connectionLeftOpen(openServer));
         await expectExitAfterAnswers(context, closedRun);
       },
     },
@@ -370,6 +388,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const port = await context.freePort();
         silentServer = await openPort(context, port, 'silent');
         const silentClaim = claim(port, silentServer);
+        silentWatch = SocketWatch.start(context, port, 'ESTABLISHED');
         silentRun = startChecker(context, [String(port)]);
         const lines = await untilLinesOrExit(silentRun, 1, context.ms(RUN_MS));
         expectReport(context, silentRun, lines, port, 'open');
@@ -404,6 +423,8 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
             hint: DESTROY_HINT,
           });
         }
+        expectClosedPromptly(silentServer.port, silentWatch);
+        silentWatch.stop();
       },
     },
     {
@@ -413,13 +434,22 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       async run(context) {
         if (!canMakeUnansweredPort) skip('only Linux lets the grader make a port that drops connections');
         const port = await context.freePort();
+        // The next check's unanswered port is made meanwhile: proving a SYN dropped takes a second of waiting.
+        const mixPort = await context.freePort();
+        mixUnanswered = { port: mixPort, ready: listenWithoutAnswering(context, mixPort) };
+        mixUnanswered.ready.catch(() => {}); // awaited (and so reported) by the next check
         await listenWithoutAnswering(context, port);
         context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
-        const { attempt, look } = watchAttempt(context, port);
+        const watch = SocketWatch.start(context, port, 'SYN-SENT');
         const run = startChecker(context, [String(port)]);
-        const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS), look);
+        const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS));
         expectReport(context, run, lines, port, 'timeout');
-        expectTimeoutWindow(context, run, port, attempt);
+        if (watch.first) context.transcript.note('grader', `${FILE}'s connect to ${hostPort(context.host, port)} was seen in SYN-SENT: its SYN is unanswered`);
+        expectTimeoutWindow(context, run, port, watch.first);
+        await expectExitAfterAnswers(context, run, connectLeftTrying(port, watch));
+        watch.look();
+        watch.stop();
+        expectConnectGivenUp(run, port, watch);
       },
     },
     {
@@ -431,12 +461,14 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const mix: Mix = { ports: [], states: new Map(), servers: new Map() };
         const timeoutAt = canMakeUnansweredPort ? random.int(1, MIX_SIZE / 2) : -1;
         for (let i = 0; i < MIX_SIZE; i++) {
-          const port = await context.freePort();
+          const port = i === timeoutAt && mixUnanswered ? mixUnanswered.port : await context.freePort();
           mix.ports.push(port);
           if (i === timeoutAt) {
-            await listenWithoutAnswering(context, port);
+            await (mixUnanswered?.ready ?? listenWithoutAnswering(context, port));
             mix.states.set(port, 'timeout');
-          } else if (i % 5 === 0 || (i % 5 !== 1 && random.chance(0.5))) {
+          } else if (i % 5 === 0 || i === MIX_SIZE - 1 || (i % 5 !== 1 && random.chance(0.5))) {
+            // The first and the last are always open, every fifth from the second closed: an
+            // exit code taken from one end only is wrong on every seed.
             mix.servers.set(port, await openPort(context, port, 'greeting'));
             mix.states.set(port, 'open');
           } else {
@@ -449,6 +481,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         mixedRun = startChecker(context, mix.ports.map(String));
         expectMix(context, mixedRun, await untilLinesOrExit(mixedRun, MIX_SIZE, context.ms(RUN_MS)), mix, 'first run', new Set());
         await expectConnected(context, mixedRun, firstClaims);
+        await expectExitAfterAnswers(context, mixedRun, mixLeftOpen(mix));
 
         // Close some open ports and open some closed ones, on the same numbers, just before the second run.
         const changed = new Set<number>();
@@ -469,6 +502,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const again = startChecker(context, mix.ports.map(String));
         expectMix(context, again, await untilLinesOrExit(again, MIX_SIZE, context.ms(RUN_MS)), mix, 'second run, after the grader flipped some ports', changed);
         await expectConnected(context, again, secondClaims);
+        await expectExitAfterAnswers(context, again, mixLeftOpen(mix));
       },
     },
     {
@@ -479,7 +513,8 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         const cases: Array<[Run, number, string]> = [
           [openRun, 0, 'every port open'],
           [closedRun, 1, 'a closed port'],
-          [mixedRun, 1, 'a mix of open and closed ports'],
+          [mixedRun, 1, 'a mix of open and closed ports, the first and the last open'],
+          ...(errorRun ? [[errorRun, 1, 'a port whose connect failed'] as [Run, number, string]] : []),
         ];
         for (const [run, code, what] of cases) {
           const exit = await expectExit(run.program, context.ms(5000), 'it printed its report');
@@ -487,42 +522,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
           fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} ${describeExit(exit)} for ${what}`, {
             expected: `exit code ${code}`,
             actual: describeExit(exit),
-            hint: code === 1
-              ? 'A script that can fail tells its caller with the exit code: set process.exitCode = 1 when any port is not open (a shell can then write `portcheck.ts 80 && echo up`).'
-              : 'Exit with code 0 when every port is open: set process.exitCode from the results instead of always failing.',
-          });
-        }
-      },
-    },
-    {
-      id: 'usage-errors',
-      title: 'rejects a bad argument (none, "abc", 0, 70000, "8080x") with exit code 2 and one line on stderr',
-      hint: 'Check every argument before connecting anywhere: /^\\d+$/.test(arg) and 1 <= Number(arg) <= 65535. Otherwise console.error one usage line and set process.exitCode = 2.',
-      async run(context) {
-        const port = await context.freePort();
-        await openPort(context, port, 'greeting');
-        const cases = [[], ['abc'], ['0'], [String(port), '70000'], ['8080x']].map((args) => startChecker(context, args));
-        await Promise.all(cases.map((run) => exitWithin(run.program, context.ms(RUN_MS))));
-        for (const run of cases) {
-          const { program } = run;
-          const shownArgs = run.args.length ? run.args.map((arg) => escapeText(arg)).join(' ') : 'no arguments';
-          const stderr = program.stderr.text.split('\n').filter((line) => line.trim());
-          const crash = crashReport(program.stderr.text);
-          const printed = printedLines(program);
-          const exitText = program.exit ? describeExit(program.exit) : 'still running';
-          if (program.exit?.code === 2 && stderr.length === 1 && !crash && printed.length === 0) continue;
-          fail(`with ${shownArgs}, ${FILE} ${exitText}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
-            expected: 'exit code 2, one usage line on stderr, nothing on stdout',
-            actual: `${exitText}; stderr: ${stderr.length} line(s)${stderr.length ? ` (${escapeText(stderr[0]!, 80)})` : ''}; stdout: ${shown(printed)}`,
-            hint: crash
-              ? 'Do not let a bad argument reach net.connect or throw: Node throws ERR_SOCKET_BAD_PORT for 70000, and a stack trace is not a usage message. Check first that each argument is a whole number from 1 to 65535, then console.error one line and set process.exitCode = 2.'
-              : program.exit?.code === 2 && printed.length
-                ? `You checked ports before rejecting ${shownArgs}: validate every argument first, then connect.`
-                : program.exit?.code === 2 && stderr.length !== 1
-                  ? 'Print exactly one line on stderr, such as "usage: portcheck.ts PORT... (each PORT from 1 to 65535)".'
-                  : run.args.length === 0
-                  ? 'With no arguments there is nothing to check: that is a usage error too (exit code 2, one line on stderr).'
-                  : `${whyNotAPort(run.args)} Refuse it before connecting: console.error one usage line and set process.exitCode = 2.`,
+            hint: exitCodeHint(run === mixedRun, code),
           });
         }
       },

@@ -78,10 +78,19 @@ function acceptQueueLength(host: string, port: number): number | undefined {
  * until the program gives up, so this shows when a program's attempt began and whether it made one.
  */
 export function connectingTo(host: string, port: number): Set<string> | undefined {
+  return socketsTo(host, port, 'SYN-SENT');
+}
+
+/** /proc/net/tcp's code for each TCP state a watch may look for. */
+const STATE_CODES = { ESTABLISHED: '01', 'SYN-SENT': '02' } as const;
+export type WatchedState = keyof typeof STATE_CODES;
+
+/** The local ends of every socket now in `state` whose peer is host:port, per /proc/net/tcp(6); undefined if it cannot be read. */
+export function socketsTo(host: string, port: number, state: WatchedState): Set<string> | undefined {
   const remote = procEndpoint(host, port);
   const rows = procTcpRows();
   if (!rows) return undefined;
-  return new Set(rows.filter((fields) => fields[2] === remote && fields[3] === '02').map((fields) => fields[1]!));
+  return new Set(rows.filter((fields) => fields[2] === remote && fields[3] === STATE_CODES[state]).map((fields) => fields[1]!));
 }
 
 function connectOnce(host: string, port: number, context: CheckContext): { socket: net.Socket; connected: Promise<boolean> } {

@@ -10,9 +10,10 @@ type Result = 'open' | 'closed' | 'timeout' | `error ${string}`;
 
 /** The ports, or undefined if any argument is not one (or there are none). */
 function parsePorts(args: readonly string[]): number[] | undefined {
-  // Filled in: digits only, so "8080x", "1.5", "0x50" and "" are refused, then the range.
-  const ports = args.map((arg) => (/^\d+$/.test(arg) ? Number(arg) : NaN));
-  const valid = ports.length > 0 && ports.every((port) => port >= 1 && port <= 65535);
+  // Filled in: digits only, no leading zero, so "8080x", "0x50", "1e3", "+80", " 80", "047531"
+  // and "" are refused (Number() accepts most of them), then the range.
+  const ports = args.map((arg) => (/^[1-9]\d*$/.test(arg) ? Number(arg) : NaN));
+  const valid = ports.length > 0 && ports.every((port) => port <= 65535);
   return valid ? ports : undefined;
 }
 

@@ -1,0 +1,77 @@
+// Lesson 6: how long the program's own sockets stay in a state, per the kernel's socket table.
+// The grader reads /proc/net/tcp(6) on a timer while a run lasts. A socket seen at two looks
+// existed at least from the first to the last, whatever the load: a slow grader looks less
+// often, which can only make a time it proves shorter, never longer. So "held at least N ms"
+// rests on what the kernel showed, not on when a line reached the grader through a pipe.
+import { socketsTo, type WatchedState } from '../06-unanswered-port.ts';
+import type { CheckContext } from '../check.ts';
+
+const LOOK_MS = 20;
+
+/** One of the program's sockets: the first and last look that found it, and the last look before that did not. */
+export interface Sighting {
+  readonly local: string;
+  readonly firstSeenAt: number;
+  lastSeenAt: number;
+  /** The last look before firstSeenAt, when it was not there yet (undefined: it was there at the first look). */
+  readonly lastMissAt?: number;
+}
+
+export class SocketWatch {
+  readonly sightings = new Map<string, Sighting>();
+  /** False where the kernel's table cannot be read: the watch then proves nothing. */
+  readonly readable: boolean;
+  private readonly ignored: ReadonlySet<string>;
+  private lastLookAt?: number;
+  private timer?: NodeJS.Timeout;
+
+  /** Watches sockets in `state` whose peer is host:port, except those there now (the grader's own). */
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly state: WatchedState,
+  ) {
+    const now = socketsTo(host, port, state);
+    this.readable = now !== undefined;
+    this.ignored = now ?? new Set();
+    this.lastLookAt = Date.now();
+  }
+
+  static start(context: CheckContext, port: number, state: WatchedState): SocketWatch {
+    const watch = new SocketWatch(context.host, port, state);
+    if (!watch.readable) return watch;
+    watch.timer = setInterval(() => watch.look(), LOOK_MS);
+    context.onCleanup(() => watch.stop());
+    return watch;
+  }
+
+  /** Looks once; returns whether any of the program's sockets is there now. */
+  look(): boolean {
+    if (!this.readable) return false;
+    const before = this.lastLookAt;
+    const locals = [...(socketsTo(this.host, this.port, this.state) ?? [])].filter((local) => !this.ignored.has(local));
+    const now = Date.now();
+    for (const local of locals) {
+      const known = this.sightings.get(local);
+      if (known) known.lastSeenAt = now;
+      else this.sightings.set(local, { local, firstSeenAt: now, lastSeenAt: now, lastMissAt: before });
+    }
+    this.lastLookAt = now;
+    return locals.length > 0;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The first of the program's sockets seen, if any. */
+  get first(): Sighting | undefined {
+    return [...this.sightings.values()].sort((a, b) => a.firstSeenAt - b.firstSeenAt)[0];
+  }
+
+  /** The longest time one of the program's sockets was proven to be in the state (0 if none was seen twice). */
+  longestProvenMs(): number {
+    return Math.max(0, ...[...this.sightings.values()].map((sighting) => sighting.lastSeenAt - sighting.firstSeenAt));
+  }
+}
