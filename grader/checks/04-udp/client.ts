@@ -1,6 +1,7 @@
-// Lesson 4, the UDP client: the grader plays the echo server, first faithful, then losing
-// each message's first datagram, then behind a seeded lossy link (loss, duplicates,
-// reordering), and last not answering at all.
+// Lesson 4, the UDP client: the grader plays the echo server, first faithful (the client run
+// without an argument), then losing each message's first datagram and answering it with a
+// late duplicate, then not answering at all (the retry timer is measured), and last behind a
+// seeded lossy link (loss, duplicates, reordering). Printed lines must be echoes that arrived.
 import { escapeBytes } from '../../net/escape.ts';
 import { describeFate, LOSSY, UdpProxy } from '../../net/udp-proxy.ts';
 import { udpAddress, UdpPeer } from '../../net/udp-peer.ts';
@@ -9,13 +10,15 @@ import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type LessonChecks } from '../check.ts';
 import { crashReport, expectCleanExit, outputLines } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
-import { firstUnprinted, judgeOutput } from './client-output.ts';
+import { expectPrintedWasDelivered, firstUnprinted, judgeOutput } from './client-output.ts';
+import { enoughGaps, expectRetryWindow, GAPS_JUDGED, MAX_RETRY_MS, MIN_RETRY_MS } from './client-pacing.ts';
 import { sendCounts, watchClient, type ClientSend, type Ending, type WatchedRun } from './client-watch.ts';
 
 const FILE = 'client.ts';
 /** The contract: at most 20 tries per message, a retransmission at the latest 1 s after the last try. */
 const MAX_TRIES = 20;
-const MAX_RETRY_MS = 1000;
+/** The count a client sends when run without an argument. */
+const DEFAULT_COUNT = 5;
 const LOSSY_COUNT = 30;
 /** Total datagrams allowed behind the lossy link: about 1.8 tries per message are needed on average. */
 const MAX_SENDS_PER_MESSAGE = 6;
@@ -130,7 +133,21 @@ function expectOnlyMessages(sends: readonly ClientSend[], n: number): void {
     actual: show(strange.text),
     hint: valid.has(trimmed)
       ? 'Send the message text alone: no newline or spaces around it. Datagrams keep their boundaries, so no separator is needed.'
-      : `Send the text \`msg \${seq}\` for seq = 1 … ${n} (the count is the first argument), one datagram per try.`,
+      : `Send the text \`msg \${seq}\` for seq = 1 … ${n} (the count is the first argument, ${DEFAULT_COUNT} without one), one datagram per try.`,
+  });
+}
+
+/** Run without an argument, the client must send "msg 1" … "msg 5". */
+function expectDefaultCount(sends: readonly ClientSend[], ending: Ending, program: RunningProgram): void {
+  if (ending.kind !== 'exited' || crashReport(program.stderr.text)) return;
+  const highest = Math.max(0, ...sends.map((send) => Number(/^msg (\d+)$/.exec(send.text)?.[1] ?? 0)));
+  if (highest >= DEFAULT_COUNT) return;
+  const did = highest === 0 ? 'sent nothing' : `sent only "msg 1" … "msg ${highest}"`;
+  const stderr = program.stderr.text.trim();
+  fail(`run without an argument, ${FILE} ${did} and ${describeExit(ending.exit)}`, {
+    expected: `"msg 1" … "msg ${DEFAULT_COUNT}": without an argument the count is ${DEFAULT_COUNT}`,
+    actual: `${did}; stderr: ${stderr ? escapeBytes(Buffer.from(stderr), 120) : '(nothing)'}`,
+    hint: `The count argument is optional: without one, send ${DEFAULT_COUNT} messages, e.g. Number(process.argv[2] ?? ${DEFAULT_COUNT}). Without an argument process.argv[2] is undefined, and Number(undefined) is NaN.`,
   });
 }
 
@@ -154,19 +171,22 @@ function replayOnLink(context: CheckContext, proxy: UdpProxy, startedAt: number,
 
 export const udpClientChecks: LessonChecks = () => {
   let lossy: { program: RunningProgram; run: WatchedRun; ending: Ending; proxy: UdpProxy; startedAt: number } | undefined;
+  let silent: { program: RunningProgram; run: WatchedRun; where: string; n: number } | undefined;
 
   return [
     {
       id: 'client-basic',
-      title: 'with a faithful echo server, sends "msg 1" … "msg N" to HOST:PORT, prints each echo and exits 0',
+      title: `run without an argument, with a faithful echo server: sends "msg 1" … "msg ${DEFAULT_COUNT}" to HOST:PORT, prints each echo and exits 0`,
       hint: 'Send `msg ${seq}` to PORT and HOST from the environment, print the echo\'s text with console.log(reply.toString()), and close the socket after the last one.',
       async run(context) {
-        const n = context.random('basic-count').int(2, 4);
+        const n = DEFAULT_COUNT;
         const server = await graderServer(context, 'echo-server');
         server.onDatagram((datagram) => void server.send(datagram.data, datagram.port, datagram.address).catch(() => {}));
-        const program = context.start(FILE, { port: server.port, args: [String(n)] });
+        // No argument: the default count is part of the contract, and only this run exercises it.
+        const program = context.start(FILE, { port: server.port, args: [] });
         const run = watchPeer(server, program, timing(context, 20_000));
         const ending = await run.ending;
+        expectDefaultCount(run.sends, ending, program);
         failUnlessExited(context, run, ending, program, n, hostPort(context.host, server.port));
         expectOnlyMessages(run.sends, n);
         expectPrinted(program, n);
@@ -181,14 +201,23 @@ export const udpClientChecks: LessonChecks = () => {
         const n = 3;
         const server = await graderServer(context, 'echo-server');
         const seen = new Set<string>();
+        const delivered = new Set<string>();
+        let lastEcho: Buffer | undefined;
         server.onDatagram((datagram) => {
           const text = datagram.data.toString('latin1');
           if (!seen.has(text)) {
             // Lost on the way, as datagrams are: only a retransmission gets an answer.
             seen.add(text);
             context.transcript.note('echo-server', `drops this first copy of ${show(text)}, as a lossy network would`);
+            if (lastEcho) {
+              // What a late duplicate looks like: an echo of an earlier message, arriving now.
+              context.transcript.note('echo-server', `sends a late duplicate of the echo ${show(lastEcho.toString('latin1'))} instead`);
+              void server.send(lastEcho, datagram.port, datagram.address).catch(() => {});
+            }
             return;
           }
+          delivered.add(text);
+          lastEcho = datagram.data;
           void server.send(datagram.data, datagram.port, datagram.address).catch(() => {});
         });
         const program = context.start(FILE, { port: server.port, args: [String(n)] });
@@ -205,6 +234,95 @@ export const udpClientChecks: LessonChecks = () => {
           });
         }
         expectPrinted(program, n);
+        expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
+      },
+    },
+    {
+      id: 'client-retry-window',
+      title: `when nothing answers, sends each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one (the mean over ${GAPS_JUDGED} retransmissions)`,
+      hint: 'Retransmit from a timer of 100 ms to 1 s that you restart after every try: the next try goes out one timeout after the previous one.',
+      async run(context) {
+        const n = 2;
+        const server = await graderServer(context, 'silent-server');
+        const program = context.start(FILE, { port: server.port, args: [String(n)] });
+        let reached!: () => void;
+        const enough = new Promise<void>((resolve) => (reached = resolve));
+        const rule = (sends: readonly ClientSend[]) => {
+          if (enoughGaps(sends)) reached();
+          const last = sends.at(-1)!.text;
+          const tries = sends.filter((send) => send.text === last).length;
+          return tries > MAX_TRIES ? `${FILE} sent ${show(last)} ${tries} times although at most ${MAX_TRIES} tries are allowed` : undefined;
+        };
+        // The same run goes on to client-gives-up: the tries measured here are its first ones.
+        const run = watchPeer(server, program, timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), rule);
+        silent = { program, run, where: hostPort(context.host, server.port), n };
+        await Promise.race([enough, run.ending]);
+        expectRetryWindow(FILE, run.sends, show);
+      },
+    },
+    {
+      id: 'client-gives-up',
+      title: `when nothing answers, gives up after at most ${MAX_TRIES} tries: one line on stderr, exit code 1`,
+      hint: `Count the tries of the current message. When the ${MAX_TRIES}th has gone unanswered for one timeout, print one line with console.error, set process.exitCode = 1 and close the socket.`,
+      async run(context) {
+        if (!silent) throw new Error('client-gives-up runs after client-retry-window');
+        const { program, run, where, n } = silent;
+        const ending = await run.ending;
+        const counts = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ') || 'nothing';
+        if (ending.kind === 'broke-rule') {
+          fail(ending.complaint, {
+            expected: `at most ${MAX_TRIES} tries, then one line on stderr and exit code 1`,
+            actual: `still sending after ${MAX_TRIES} tries`,
+            hint: `Count the tries and stop at ${MAX_TRIES}: a client that retries forever never tells its user that the server is gone.`,
+          });
+        }
+        if (ending.kind === 'stalled') {
+          fail(`${FILE} stopped sending (it sent ${counts}) but did not exit`, {
+            expected: 'one line on stderr and exit code 1',
+            actual: `still running, silent for ${formatDuration(ending.silentMs)}`,
+            hint: 'After giving up, close the socket and clear the timer: an open dgram socket keeps the process alive, so the program hangs instead of exiting.',
+          });
+        }
+        if (ending.kind === 'deadline') {
+          fail(`${FILE} was still running ${formatDuration(ending.waitedMs)} after it started (it sent ${counts})`, {
+            expected: `at most ${MAX_TRIES} tries, at most ${formatDuration(MAX_RETRY_MS)} apart, then exit code 1`,
+            actual: 'still running',
+            hint: `Retransmit within ${formatDuration(MAX_RETRY_MS)} and give up after ${MAX_TRIES} tries: close the socket, print one line on stderr, set process.exitCode = 1.`,
+          });
+        }
+        const crash = crashReport(program.stderr.text);
+        if (ending.kind === 'exited' && crash) {
+          fail(`${FILE} crashed instead of giving up cleanly: ${crash.trim()}`, {
+            expected: 'one line on stderr, exit code 1',
+            actual: `${describeExit(ending.exit)}, a stack trace on stderr`,
+            hint: 'Do not throw to give up: print one line with console.error, set process.exitCode = 1 and close the socket.',
+          });
+        }
+        failUnlessExited(context, run, ending, program, n, where);
+        if (ending.kind !== 'exited') return;
+        const stderr = program.stderr.text.trim();
+        const lines = stderr.split('\n').filter((line) => line.trim());
+        if (ending.exit.code === 0) {
+          fail(`${FILE} exited with code 0 although "msg 1" was never answered (it sent ${counts})`, {
+            expected: 'exit code 1',
+            actual: 'exit code 0',
+            hint: 'Giving up is a failure the caller must be able to see: set process.exitCode = 1 (and print one line on stderr) when a message gets no answer.',
+          });
+        }
+        if (ending.exit.code !== 1 || lines.length !== 1) {
+          fail(`${FILE} gave up with exit code ${ending.exit.code ?? ending.exit.signal} and ${lines.length} lines on stderr`, {
+            expected: 'exactly one line on stderr and exit code 1',
+            actual: stderr ? escapeBytes(Buffer.from(stderr), 200) : '(nothing on stderr)',
+            hint: 'console.error one line, such as `no echo of "msg 1" from HOST:PORT after 20 tries`, then process.exitCode = 1.',
+          });
+        }
+        if (outputLines(program.stdout.text).some((line) => line.trim())) {
+          fail(`${FILE} printed ${escapeBytes(Buffer.from(program.stdout.text.trim()), 80)} although no echo ever came`, {
+            expected: 'nothing on stdout',
+            actual: escapeBytes(Buffer.from(program.stdout.text.trim()), 80),
+            hint: 'Print a message only when its echo arrives.',
+          });
+        }
       },
     },
     {
@@ -279,80 +397,9 @@ export const udpClientChecks: LessonChecks = () => {
         failUnlessExited(context, run, ending, program, LOSSY_COUNT, udpAddress(context.host, proxy.port));
         expectOnlyMessages(run.sends, LOSSY_COUNT);
         expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message));
+        const delivered = new Set(proxy.arrivals.filter((a) => a.direction === 'down' && !a.fate.dropped).map((a) => a.data.toString('latin1')));
+        expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
         if (ending.kind === 'exited') expectCleanExit(program, ending.exit);
-      },
-    },
-    {
-      id: 'client-gives-up',
-      title: `when nothing answers, gives up after at most ${MAX_TRIES} tries: one line on stderr, exit code 1`,
-      hint: `Count the tries of the current message. When the ${MAX_TRIES}th has gone unanswered for one timeout, print one line with console.error, set process.exitCode = 1 and close the socket.`,
-      async run(context) {
-        const n = 2;
-        const silent = await graderServer(context, 'silent-server');
-        const program = context.start(FILE, { port: silent.port, args: [String(n)] });
-        const where = hostPort(context.host, silent.port);
-        const rule = (sends: readonly ClientSend[]) => {
-          const last = sends.at(-1)!.text;
-          const tries = sends.filter((send) => send.text === last).length;
-          return tries > MAX_TRIES ? `${FILE} sent ${show(last)} ${tries} times although at most ${MAX_TRIES} tries are allowed` : undefined;
-        };
-        const run = watchPeer(silent, program, timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), rule);
-        const ending = await run.ending;
-        const counts = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ') || 'nothing';
-        if (ending.kind === 'broke-rule') {
-          fail(ending.complaint, {
-            expected: `at most ${MAX_TRIES} tries, then one line on stderr and exit code 1`,
-            actual: `still sending after ${MAX_TRIES} tries`,
-            hint: `Count the tries and stop at ${MAX_TRIES}: a client that retries forever never tells its user that the server is gone.`,
-          });
-        }
-        if (ending.kind === 'stalled') {
-          fail(`${FILE} stopped sending (it sent ${counts}) but did not exit`, {
-            expected: 'one line on stderr and exit code 1',
-            actual: `still running, silent for ${formatDuration(ending.silentMs)}`,
-            hint: 'After giving up, close the socket and clear the timer: an open dgram socket keeps the process alive, so the program hangs instead of exiting.',
-          });
-        }
-        if (ending.kind === 'deadline') {
-          fail(`${FILE} was still running ${formatDuration(ending.waitedMs)} after it started (it sent ${counts})`, {
-            expected: `at most ${MAX_TRIES} tries, at most ${formatDuration(MAX_RETRY_MS)} apart, then exit code 1`,
-            actual: 'still running',
-            hint: `Retransmit within ${formatDuration(MAX_RETRY_MS)} and give up after ${MAX_TRIES} tries: close the socket, print one line on stderr, set process.exitCode = 1.`,
-          });
-        }
-        const crash = crashReport(program.stderr.text);
-        if (ending.kind === 'exited' && crash) {
-          fail(`${FILE} crashed instead of giving up cleanly: ${crash.trim()}`, {
-            expected: 'one line on stderr, exit code 1',
-            actual: `${describeExit(ending.exit)}, a stack trace on stderr`,
-            hint: 'Do not throw to give up: print one line with console.error, set process.exitCode = 1 and close the socket.',
-          });
-        }
-        failUnlessExited(context, run, ending, program, n, where);
-        if (ending.kind !== 'exited') return;
-        const stderr = program.stderr.text.trim();
-        const lines = stderr.split('\n').filter((line) => line.trim());
-        if (ending.exit.code === 0) {
-          fail(`${FILE} exited with code 0 although "msg 1" was never answered (it sent ${counts})`, {
-            expected: 'exit code 1',
-            actual: 'exit code 0',
-            hint: 'Giving up is a failure the caller must be able to see: set process.exitCode = 1 (and print one line on stderr) when a message gets no answer.',
-          });
-        }
-        if (ending.exit.code !== 1 || lines.length !== 1) {
-          fail(`${FILE} gave up with exit code ${ending.exit.code ?? ending.exit.signal} and ${lines.length} lines on stderr`, {
-            expected: 'exactly one line on stderr and exit code 1',
-            actual: stderr ? escapeBytes(Buffer.from(stderr), 200) : '(nothing on stderr)',
-            hint: 'console.error one line, such as `no echo of "msg 1" from HOST:PORT after 20 tries`, then process.exitCode = 1.',
-          });
-        }
-        if (outputLines(program.stdout.text).some((line) => line.trim())) {
-          fail(`${FILE} printed ${escapeBytes(Buffer.from(program.stdout.text.trim()), 80)} although no echo ever came`, {
-            expected: 'nothing on stdout',
-            actual: escapeBytes(Buffer.from(program.stdout.text.trim()), 80),
-            hint: 'Print a message only when its echo arrives.',
-          });
-        }
       },
     },
   ];
