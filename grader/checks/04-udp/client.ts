@@ -11,7 +11,17 @@ import { fail, type CheckContext, type LessonChecks } from '../check.ts';
 import { crashReport, expectCleanExit, outputLines } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
 import { expectPrintedWasDelivered, firstUnprinted, judgeOutput } from './client-output.ts';
-import { enoughGaps, expectRetryWindow, GAPS_JUDGED, MAX_RETRY_MS, MIN_RETRY_MS } from './client-pacing.ts';
+import {
+  enoughGaps,
+  expectRetryWindow,
+  GAPS_JUDGED,
+  HINT_FASTER_WHEN_ANSWERED,
+  MAX_RETRY_MS,
+  MIN_RETRY_MS,
+  SHORT_GAP_MS,
+  SHORT_GAPS_ALLOWED,
+  shortGaps,
+} from './client-pacing.ts';
 import { sendCounts, watchClient, type ClientSend, type Ending, type WatchedRun } from './client-watch.ts';
 
 const FILE = 'client.ts';
@@ -378,6 +388,15 @@ export const udpClientChecks: LessonChecks = () => {
           fail(ending.complaint, {
             expected: `each message at most about once per 100 ms, and at most ${limit} datagrams in all`,
             actual: `${run.sends.length} datagrams in ${formatDuration(run.sends.at(-1)!.at - run.sends[0]!.at)}`,
+            hint: HINT_FASTER_WHEN_ANSWERED,
+          });
+        }
+        const short = shortGaps(run.sends, SHORT_GAP_MS);
+        if (short > SHORT_GAPS_ALLOWED) {
+          fail(`behind the lossy link, ${FILE} sent a message again less than ${formatDuration(SHORT_GAP_MS)} after its previous try ${short} times`, {
+            expected: `every retry at least ${formatDuration(MIN_RETRY_MS)} after the previous try of that message`,
+            actual: `${short} retries under ${formatDuration(SHORT_GAP_MS)}, ${run.sends.length} datagrams for ${n} messages`,
+            hint: HINT_FASTER_WHEN_ANSWERED,
           });
         }
       },
