@@ -149,7 +149,7 @@ export const udpServerChecks: LessonChecks = () => {
     {
       id: 'server-answers',
       title: 'is bound to HOST:PORT and echoes a datagram to its sender',
-      hint: 'const socket = dgram.createSocket("udp4"); socket.bind(PORT, HOST); and in socket.on("message", (msg, rinfo) => ...) send msg to rinfo.port and rinfo.address.',
+      hint: 'const socket = dgram.createSocket(net.isIPv6(HOST) ? "udp6" : "udp4"); socket.bind(PORT, HOST); and in socket.on("message", (msg, rinfo) => ...) send msg to rinfo.port and rinfo.address.',
       async run(context) {
         port = await context.freePort('udp');
         server = context.start(FILE, { port });
