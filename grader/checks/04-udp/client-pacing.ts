@@ -18,6 +18,8 @@ export const GAPS_JUDGED = 6;
 export interface RetryGaps {
   readonly gaps: number;
   readonly meanMs: number;
+  /** The middle gap: near 0 when most tries go out together, in bursts. */
+  readonly medianMs: number;
   readonly message: string;
 }
 
@@ -28,7 +30,8 @@ export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
   const [message, tries] = [...byText.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
   if (tries.length < 2) return undefined;
   const used = tries.slice(0, GAPS_JUDGED + 1);
-  return { gaps: used.length - 1, meanMs: (used.at(-1)!.at - used[0]!.at) / (used.length - 1), message };
+  const gaps = used.slice(1).map((send, i) => send.at - used[i]!.at).sort((a, b) => a - b);
+  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, medianMs: gaps[Math.floor(gaps.length / 2)]!, message };
 }
 
 export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
@@ -37,7 +40,7 @@ export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.g
 export function expectRetryWindow(file: string, sends: readonly ClientSend[], show: (text: string) => string): void {
   const measured = retryGaps(sends);
   if (!measured || measured.gaps < 2) return;
-  const { gaps, meanMs, message } = measured;
+  const { gaps, meanMs, medianMs, message } = measured;
   const summary = `${file} sent ${show(message)} ${gaps + 1} times, on average every ${formatDuration(Math.round(meanMs))}, while nothing answered`;
   const expected = `each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one`;
   const actual = `${gaps} retransmissions in ${formatDuration(Math.round(meanMs * gaps))}`;
@@ -46,6 +49,13 @@ export function expectRetryWindow(file: string, sends: readonly ClientSend[], sh
       expected,
       actual,
       hint: 'The tries follow each other without any wait, as from a loop or setInterval(…, 1): that floods the network and never gives the echo time to come back. Resend only when a timer of 100 ms to 1 s fires, and restart it after every try.',
+    });
+  }
+  if (meanMs < TOO_SHORT_MS && medianMs < 5) {
+    fail(summary, {
+      expected,
+      actual,
+      hint: 'Most tries went out in bursts, several copies of the message at once, then a pause: each copy after the first is a retry 0 ms after the previous try. Send one copy per try, and the next try only when the timer (100 ms to 1 s) fires.',
     });
   }
   if (meanMs < TOO_SHORT_MS) {
