@@ -4,7 +4,7 @@ import { escapeBytes } from '../../net/escape.ts';
 import { udpAddress, UdpPeer } from '../../net/udp-peer.ts';
 import { isProbe } from '../../net/udp-ready.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
-import { fail, type Check } from '../check.ts';
+import { fail, type Check, type CheckContext } from '../check.ts';
 import { exitWithin } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
 
@@ -42,18 +42,31 @@ export function answersRepeatsCheck(under: () => ServerUnderTest): Check {
   };
 }
 
+export interface BindFailureRun {
+  readonly program: RunningProgram;
+  readonly port: number;
+}
+
+/**
+ * Starts a second server.ts on a port the grader holds. Started early, while other checks
+ * talk to the first server, so its start-up costs no time of its own; judged later.
+ */
+export async function beginBindFailure(context: CheckContext): Promise<BindFailureRun> {
+  const port = await context.freePort('udp');
+  const holder = await UdpPeer.open(context.host, 'port-holder', context.transcript, { port });
+  context.onCleanup(() => holder.close());
+  context.transcript.note('port-holder', `holds ${hostPort(context.host, port)} and starts a second ${FILE} there, which cannot bind it`);
+  return { program: context.start(FILE, { port }), port };
+}
+
 /** A second run of the server on a port the grader holds: it must fail loudly, not serve nobody. */
-export function reportsBindFailureCheck(): Check {
+export function reportsBindFailureCheck(begun: () => Promise<BindFailureRun> | undefined): Check {
   return {
     id: 'reports-bind-failure',
     title: 'when HOST:PORT is taken, prints an error naming HOST:PORT and exits non-zero',
     hint: "socket.bind() reports a taken port as an 'error' event: print one line naming HOST:PORT and the error code, set process.exitCode = 1 and close the socket.",
     async run(context) {
-      const port = await context.freePort('udp');
-      const holder = await UdpPeer.open(context.host, 'port-holder', context.transcript, { port });
-      context.onCleanup(() => holder.close());
-      context.transcript.note('port-holder', `holds ${hostPort(context.host, port)}, so ${FILE} cannot bind it`);
-      const program = context.start(FILE, { port });
+      const { program, port } = await (begun() ?? beginBindFailure(context));
       const exit = await exitWithin(program, context.ms(10_000));
       const where = hostPort(context.host, port);
       if (!exit) {

@@ -11,7 +11,7 @@ import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type LessonChecks } from '../check.ts';
 import { crashReport } from '../shared/exit.ts';
 import { assertBoundExactly, boundSockets, diagnoseNotListening, hostPort } from '../shared/listening.ts';
-import { answersRepeatsCheck, reportsBindFailureCheck } from './server-extra.ts';
+import { answersRepeatsCheck, beginBindFailure, reportsBindFailureCheck, type BindFailureRun } from './server-extra.ts';
 
 const FILE = 'server.ts';
 /** The largest UDP payload over IPv4: 65535 - 20 (IP header) - 8 (UDP header). */
@@ -132,6 +132,7 @@ export const udpServerChecks: LessonChecks = () => {
   let port: number;
   let first: UdpPeer;
   let second: UdpPeer;
+  let bindFailure: Promise<BindFailureRun> | undefined;
 
   /** Non-probe datagrams the peer received from index `from` on. */
   const echoes = (peer: UdpPeer, from: number) => peer.since(from).filter((datagram) => !isProbe(datagram.data));
@@ -175,6 +176,7 @@ export const udpServerChecks: LessonChecks = () => {
       title: `echoes datagrams of ${SIZES.join(', ')} bytes (all 256 byte values) each as one datagram, whole and unchanged`,
       hint: 'Send back the very Buffer the "message" event gave you, in one socket.send(): a datagram is never split, merged or cut.',
       async run(context) {
+        bindFailure = beginBindFailure(context);
         const random = context.random('datagram-sizes');
         const from = first.count;
         for (const size of SIZES) {
@@ -327,6 +329,6 @@ export const udpServerChecks: LessonChecks = () => {
         }
       },
     },
-    reportsBindFailureCheck(),
+    reportsBindFailureCheck(() => bindFailure),
   ];
 };
