@@ -115,15 +115,16 @@ export const course: readonly Lesson[] = [
         role: 'server',
         start: 'npx tsx exercises/04-udp/server.ts',
         reads: `${HOST_PORT}; datagrams of 0 to 65507 bytes from any sender`,
-        prints: 'sends every datagram back, unchanged, to the address and port it came from; keeps running.',
+        prints:
+          'sends every datagram back, unchanged, to the address and port it came from, from the socket bound to HOST:PORT (a udp6 socket when HOST is IPv6), even a datagram identical to one already answered; keeps running. If it cannot bind HOST:PORT it prints one line naming HOST:PORT to stderr and exits non-zero.',
       },
       {
         file: 'client.ts',
         role: 'client',
         start: 'npx tsx exercises/04-udp/client.ts 5',
-        reads: `${HOST_PORT}; the number of messages as the first argument (default 5)`,
+        reads: `${HOST_PORT}; the number of messages as the first argument (5 when there is none)`,
         prints:
-          'sends "msg 1" … "msg N", retransmitting each until its echo arrives (a retry 100 ms to 1 s after the previous try, at most 20 tries); prints each echo once, in order, one per line; exits 0. If a message gets no answer after its tries it prints one line to stderr and exits 1.',
+          'sends "msg 1" … "msg N", retransmitting each until its echo arrives (every retry 100 ms to 1 s after the previous try of that message, at most 20 tries); prints each echo that arrived once, in order, one per line (the text received, never the text expected); exits 0. If a message gets no answer after its tries it prints one line to stderr and exits 1.',
       },
     ],
     hints: [

@@ -17,5 +17,7 @@ socket.on('message', (msg, rinfo) => {
 });
 
 // TODO: handle the socket's 'error' event, so an error is logged instead of crashing the server.
+// Before bind() has succeeded (port taken, address not ours), print one line naming HOST:PORT,
+// set process.exitCode = 1 and close the socket; after it, log the error and keep running.
 
 socket.bind(PORT, HOST, () => console.log(`echoing datagrams on ${HOST}:${PORT}`));

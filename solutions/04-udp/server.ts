@@ -15,7 +15,20 @@ socket.on('message', (msg, rinfo) => {
   socket.send(msg, rinfo.port, rinfo.address);
 });
 
+let bound = false;
 // Filled in: without a listener, an 'error' event would crash the server.
-socket.on('error', (err: NodeJS.ErrnoException) => console.error(`socket error: ${err.code ?? err.message}`));
+socket.on('error', (err: NodeJS.ErrnoException) => {
+  if (bound) {
+    console.error(`socket error: ${err.code ?? err.message}`);
+    return;
+  }
+  // Filled in: a server that cannot bind HOST:PORT serves nobody: say so and fail.
+  console.error(`cannot bind ${HOST}:${PORT}: ${err.code ?? err.message}`);
+  process.exitCode = 1;
+  socket.close();
+});
 
-socket.bind(PORT, HOST, () => console.log(`echoing datagrams on ${HOST}:${PORT}`));
+socket.bind(PORT, HOST, () => {
+  bound = true;
+  console.log(`echoing datagrams on ${HOST}:${PORT}`);
+});

@@ -1,6 +1,7 @@
 // Judging what a UDP client printed: "msg 1" … "msg N", each once, in order. When it is
 // wrong, the shape of the output says which mistake was made.
 import { escapeText } from '../../net/escape.ts';
+import { fail } from '../check.ts';
 import { outputLines } from '../shared/exit.ts';
 
 export interface Problem {
@@ -99,4 +100,19 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
 export function firstUnprinted(stdout: string, n: number): string | undefined {
   const printed = new Set(outputLines(stdout).map((line) => line.replace(/\r$/, '')));
   return expectedLines(n).find((line) => !printed.has(line));
+}
+
+export const HINT_PRINTED_EXPECTED =
+  'A datagram that was not the echo of the message in flight (here a late duplicate of an earlier echo) was taken as its answer, and the text you expected was printed instead of the reply that came. Print the reply\'s own text, and only when it equals the message you are waiting for; ignore anything else and keep retransmitting.';
+
+/** Fails when a printed line is not the text of any echo the grader delivered to the client. */
+export function expectPrintedWasDelivered(stdout: string, delivered: ReadonlySet<string>, file: string): void {
+  const lines = outputLines(stdout).map((line) => line.replace(/\r$/, ''));
+  const invented = lines.find((line) => !delivered.has(line));
+  if (invented === undefined) return;
+  fail(`${file} printed ${JSON.stringify(invented)}, but no datagram holding ${JSON.stringify(invented)} ever reached it`, {
+    expected: 'each printed line the text of an echo that arrived',
+    actual: `echoes that arrived: ${shortList([...delivered])}`,
+    hint: HINT_PRINTED_EXPECTED,
+  });
 }

@@ -1,6 +1,7 @@
-// Lesson 4, the UDP client: the grader plays the echo server, first faithful, then losing
-// each message's first datagram, then behind a seeded lossy link (loss, duplicates,
-// reordering), and last not answering at all.
+// Lesson 4, the UDP client: the grader plays the echo server, first faithful (the client run
+// without an argument), then losing each message's first datagram and answering it with a
+// late duplicate, then not answering at all (the retry timer is measured), and last behind a
+// seeded lossy link (loss, duplicates, reordering). Printed lines must be echoes that arrived.
 import { escapeBytes } from '../../net/escape.ts';
 import { describeFate, LOSSY, UdpProxy } from '../../net/udp-proxy.ts';
 import { udpAddress, UdpPeer } from '../../net/udp-peer.ts';
@@ -9,13 +10,25 @@ import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type LessonChecks } from '../check.ts';
 import { crashReport, expectCleanExit, outputLines } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
-import { firstUnprinted, judgeOutput } from './client-output.ts';
+import { expectPrintedWasDelivered, firstUnprinted, judgeOutput } from './client-output.ts';
+import {
+  enoughGaps,
+  expectRetryWindow,
+  GAPS_JUDGED,
+  HINT_FASTER_WHEN_ANSWERED,
+  MAX_RETRY_MS,
+  MIN_RETRY_MS,
+  SHORT_GAP_MS,
+  SHORT_GAPS_ALLOWED,
+  shortGaps,
+} from './client-pacing.ts';
 import { sendCounts, watchClient, type ClientSend, type Ending, type WatchedRun } from './client-watch.ts';
 
 const FILE = 'client.ts';
 /** The contract: at most 20 tries per message, a retransmission at the latest 1 s after the last try. */
 const MAX_TRIES = 20;
-const MAX_RETRY_MS = 1000;
+/** The count a client sends when run without an argument. */
+const DEFAULT_COUNT = 5;
 const LOSSY_COUNT = 30;
 /** Total datagrams allowed behind the lossy link: about 1.8 tries per message are needed on average. */
 const MAX_SENDS_PER_MESSAGE = 6;
@@ -130,7 +143,21 @@ function expectOnlyMessages(sends: readonly ClientSend[], n: number): void {
     actual: show(strange.text),
     hint: valid.has(trimmed)
       ? 'Send the message text alone: no newline or spaces around it. Datagrams keep their boundaries, so no separator is needed.'
-      : `Send the text \`msg \${seq}\` for seq = 1 … ${n} (the count is the first argument), one datagram per try.`,
+      : `Send the text \`msg \${seq}\` for seq = 1 … ${n} (the count is the first argument, ${DEFAULT_COUNT} without one), one datagram per try.`,
+  });
+}
+
+/** Run without an argument, the client must send "msg 1" … "msg 5". */
+function expectDefaultCount(sends: readonly ClientSend[], ending: Ending, program: RunningProgram): void {
+  if (ending.kind !== 'exited' || crashReport(program.stderr.text)) return;
+  const highest = Math.max(0, ...sends.map((send) => Number(/^msg (\d+)$/.exec(send.text)?.[1] ?? 0)));
+  if (highest >= DEFAULT_COUNT) return;
+  const did = highest === 0 ? 'sent nothing' : `sent only "msg 1" … "msg ${highest}"`;
+  const stderr = program.stderr.text.trim();
+  fail(`run without an argument, ${FILE} ${did} and ${describeExit(ending.exit)}`, {
+    expected: `"msg 1" … "msg ${DEFAULT_COUNT}": without an argument the count is ${DEFAULT_COUNT}`,
+    actual: `${did}; stderr: ${stderr ? escapeBytes(Buffer.from(stderr), 120) : '(nothing)'}`,
+    hint: `The count argument is optional: without one, send ${DEFAULT_COUNT} messages, e.g. Number(process.argv[2] ?? ${DEFAULT_COUNT}). Without an argument process.argv[2] is undefined, and Number(undefined) is NaN.`,
   });
 }
 
@@ -154,19 +181,22 @@ function replayOnLink(context: CheckContext, proxy: UdpProxy, startedAt: number,
 
 export const udpClientChecks: LessonChecks = () => {
   let lossy: { program: RunningProgram; run: WatchedRun; ending: Ending; proxy: UdpProxy; startedAt: number } | undefined;
+  let silent: { program: RunningProgram; run: WatchedRun; where: string; n: number } | undefined;
 
   return [
     {
       id: 'client-basic',
-      title: 'with a faithful echo server, sends "msg 1" … "msg N" to HOST:PORT, prints each echo and exits 0',
+      title: `run without an argument, with a faithful echo server: sends "msg 1" … "msg ${DEFAULT_COUNT}" to HOST:PORT, prints each echo and exits 0`,
       hint: 'Send `msg ${seq}` to PORT and HOST from the environment, print the echo\'s text with console.log(reply.toString()), and close the socket after the last one.',
       async run(context) {
-        const n = context.random('basic-count').int(2, 4);
+        const n = DEFAULT_COUNT;
         const server = await graderServer(context, 'echo-server');
         server.onDatagram((datagram) => void server.send(datagram.data, datagram.port, datagram.address).catch(() => {}));
-        const program = context.start(FILE, { port: server.port, args: [String(n)] });
+        // No argument: the default count is part of the contract, and only this run exercises it.
+        const program = context.start(FILE, { port: server.port, args: [] });
         const run = watchPeer(server, program, timing(context, 20_000));
         const ending = await run.ending;
+        expectDefaultCount(run.sends, ending, program);
         failUnlessExited(context, run, ending, program, n, hostPort(context.host, server.port));
         expectOnlyMessages(run.sends, n);
         expectPrinted(program, n);
@@ -181,14 +211,23 @@ export const udpClientChecks: LessonChecks = () => {
         const n = 3;
         const server = await graderServer(context, 'echo-server');
         const seen = new Set<string>();
+        const delivered = new Set<string>();
+        let lastEcho: Buffer | undefined;
         server.onDatagram((datagram) => {
           const text = datagram.data.toString('latin1');
           if (!seen.has(text)) {
             // Lost on the way, as datagrams are: only a retransmission gets an answer.
             seen.add(text);
             context.transcript.note('echo-server', `drops this first copy of ${show(text)}, as a lossy network would`);
+            if (lastEcho) {
+              // What a late duplicate looks like: an echo of an earlier message, arriving now.
+              context.transcript.note('echo-server', `sends a late duplicate of the echo ${show(lastEcho.toString('latin1'))} instead`);
+              void server.send(lastEcho, datagram.port, datagram.address).catch(() => {});
+            }
             return;
           }
+          delivered.add(text);
+          lastEcho = datagram.data;
           void server.send(datagram.data, datagram.port, datagram.address).catch(() => {});
         });
         const program = context.start(FILE, { port: server.port, args: [String(n)] });
@@ -205,81 +244,30 @@ export const udpClientChecks: LessonChecks = () => {
           });
         }
         expectPrinted(program, n);
+        expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
       },
     },
     {
-      id: 'client-paces-retries',
-      title: `does not flood a lossy link: no bursts of one message, at most ${MAX_SENDS_PER_MESSAGE}×N datagrams for N = ${LOSSY_COUNT}`,
-      hint: 'Retransmit from a timer of 100 ms to 1 s that you restart on every try, never in a loop or from setInterval(…, 1). On a real network, a sender that floods makes the loss worse for everyone.',
+      id: 'client-retry-window',
+      title: `when nothing answers, sends each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one (the mean over ${GAPS_JUDGED} retransmissions)`,
+      hint: 'Retransmit from a timer of 100 ms to 1 s that you restart after every try: the next try goes out one timeout after the previous one.',
       async run(context) {
-        const n = LOSSY_COUNT;
-        const echo = await graderServer(context, 'echo-server', { quiet: true });
-        echo.onDatagram((datagram) => void echo.send(datagram.data, datagram.port, datagram.address).catch(() => {}));
-        const port = await context.freePort('udp');
-        const proxy = await UdpProxy.open({
-          host: context.host,
-          port,
-          target: { address: echo.address, port: echo.port },
-          seed: context.random('lossy-link').seed,
-          transcript: context.transcript,
-        });
-        context.onCleanup(() => proxy.close());
-        context.transcript.note(
-          'lossy-link',
-          `between ${FILE} and the echo server, each way: ${LOSSY.drop * 100}% lost, ${LOSSY.duplicate * 100}% duplicated, every copy delayed 0–${LOSSY.maxDelayMs} ms`,
-        );
-        const startedAt = performance.now();
-        const program = context.start(FILE, { port, args: [String(n)] });
-        const limit = MAX_SENDS_PER_MESSAGE * n;
+        const n = 2;
+        const server = await graderServer(context, 'silent-server');
+        const program = context.start(FILE, { port: server.port, args: [String(n)] });
+        let reached!: () => void;
+        const enough = new Promise<void>((resolve) => (reached = resolve));
         const rule = (sends: readonly ClientSend[]) => {
-          if (sends.length > limit) {
-            return `${FILE} sent more than ${limit} datagrams for ${n} messages (${[...sendCounts(sends).values()].filter((c) => c > 10).length} messages sent over 10 times)`;
-          }
-          const last = sends.at(-1)!;
-          const same = sends.filter((send) => send.text === last.text);
-          const span = last.at - same[0]!.at;
-          // One try per 100 ms is allowed; 10 extra and one per 50 ms absorb a grader that
-          // read a backlog late on a loaded machine. A loop or a 1 ms timer exceeds it at once.
-          if (same.length > 10 + span / 50) {
-            return `${FILE} sent ${show(last.text)} ${same.length} times within ${formatDuration(span)}`;
-          }
-          return undefined;
+          if (enoughGaps(sends)) reached();
+          const last = sends.at(-1)!.text;
+          const tries = sends.filter((send) => send.text === last).length;
+          return tries > MAX_TRIES ? `${FILE} sent ${show(last)} ${tries} times although at most ${MAX_TRIES} tries are allowed` : undefined;
         };
-        const run = watchClient({
-          program,
-          ...timing(context, 60_000),
-          rule,
-          onSend: (listener) =>
-            proxy.onArrival((arrival) => {
-              if (arrival.direction === 'up') listener({ text: arrival.data.toString('latin1'), at: arrival.at });
-            }),
-        });
-        const ending = await run.ending;
-        lossy = { program, run, ending, proxy, startedAt };
-        if (ending.kind === 'broke-rule') {
-          fail(ending.complaint, {
-            expected: `each message at most about once per 100 ms, and at most ${limit} datagrams in all`,
-            actual: `${run.sends.length} datagrams in ${formatDuration(run.sends.at(-1)!.at - run.sends[0]!.at)}`,
-          });
-        }
-      },
-    },
-    {
-      id: 'client-survives-loss',
-      title: `behind a link that loses, duplicates and reorders, prints each of ${LOSSY_COUNT} echoes once, in order, and exits 0`,
-      hint: 'Stop-and-wait: keep the number you are waiting for; on every datagram, print it only if it is that message\'s echo, then move on. Ignore duplicates and late echoes.',
-      async run(context) {
-        if (!lossy) throw new Error('client-survives-loss runs after client-paces-retries');
-        const { program, run, ending, proxy, startedAt } = lossy;
-        const lost = (direction: 'up' | 'down') => proxy.arrivals.filter((a) => a.direction === direction && a.fate.dropped).length;
-        context.transcript.note(
-          'lossy-link',
-          `${proxy.counts.up} datagrams from ${FILE} (${lost('up')} lost on the way), ${proxy.counts.down} echoes back (${lost('down')} lost on the way)`,
-        );
-        failUnlessExited(context, run, ending, program, LOSSY_COUNT, udpAddress(context.host, proxy.port));
-        expectOnlyMessages(run.sends, LOSSY_COUNT);
-        expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message));
-        if (ending.kind === 'exited') expectCleanExit(program, ending.exit);
+        // The same run goes on to client-gives-up: the tries measured here are its first ones.
+        const run = watchPeer(server, program, timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), rule);
+        silent = { program, run, where: hostPort(context.host, server.port), n };
+        await Promise.race([enough, run.ending]);
+        expectRetryWindow(FILE, run.sends, show);
       },
     },
     {
@@ -287,16 +275,8 @@ export const udpClientChecks: LessonChecks = () => {
       title: `when nothing answers, gives up after at most ${MAX_TRIES} tries: one line on stderr, exit code 1`,
       hint: `Count the tries of the current message. When the ${MAX_TRIES}th has gone unanswered for one timeout, print one line with console.error, set process.exitCode = 1 and close the socket.`,
       async run(context) {
-        const n = 2;
-        const silent = await graderServer(context, 'silent-server');
-        const program = context.start(FILE, { port: silent.port, args: [String(n)] });
-        const where = hostPort(context.host, silent.port);
-        const rule = (sends: readonly ClientSend[]) => {
-          const last = sends.at(-1)!.text;
-          const tries = sends.filter((send) => send.text === last).length;
-          return tries > MAX_TRIES ? `${FILE} sent ${show(last)} ${tries} times although at most ${MAX_TRIES} tries are allowed` : undefined;
-        };
-        const run = watchPeer(silent, program, timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), rule);
+        if (!silent) throw new Error('client-gives-up runs after client-retry-window');
+        const { program, run, where, n } = silent;
         const ending = await run.ending;
         const counts = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ') || 'nothing';
         if (ending.kind === 'broke-rule') {
@@ -353,6 +333,92 @@ export const udpClientChecks: LessonChecks = () => {
             hint: 'Print a message only when its echo arrives.',
           });
         }
+      },
+    },
+    {
+      id: 'client-paces-retries',
+      title: `does not flood a lossy link: no bursts of one message, at most ${MAX_SENDS_PER_MESSAGE}×N datagrams for N = ${LOSSY_COUNT}`,
+      hint: 'Retransmit from a timer of 100 ms to 1 s that you restart on every try, never in a loop or from setInterval(…, 1). On a real network, a sender that floods makes the loss worse for everyone.',
+      async run(context) {
+        const n = LOSSY_COUNT;
+        const echo = await graderServer(context, 'echo-server', { quiet: true });
+        echo.onDatagram((datagram) => void echo.send(datagram.data, datagram.port, datagram.address).catch(() => {}));
+        const port = await context.freePort('udp');
+        const proxy = await UdpProxy.open({
+          host: context.host,
+          port,
+          target: { address: echo.address, port: echo.port },
+          seed: context.random('lossy-link').seed,
+          transcript: context.transcript,
+        });
+        context.onCleanup(() => proxy.close());
+        context.transcript.note(
+          'lossy-link',
+          `between ${FILE} and the echo server, each way: ${LOSSY.drop * 100}% lost, ${LOSSY.duplicate * 100}% duplicated, every copy delayed 0–${LOSSY.maxDelayMs} ms`,
+        );
+        const startedAt = performance.now();
+        const program = context.start(FILE, { port, args: [String(n)] });
+        const limit = MAX_SENDS_PER_MESSAGE * n;
+        const rule = (sends: readonly ClientSend[]) => {
+          if (sends.length > limit) {
+            return `${FILE} sent more than ${limit} datagrams for ${n} messages (${[...sendCounts(sends).values()].filter((c) => c > 10).length} messages sent over 10 times)`;
+          }
+          const last = sends.at(-1)!;
+          const same = sends.filter((send) => send.text === last.text);
+          const span = last.at - same[0]!.at;
+          // One try per 100 ms is allowed; 10 extra and one per 50 ms absorb a grader that
+          // read a backlog late on a loaded machine. A loop or a 1 ms timer exceeds it at once.
+          if (same.length > 10 + span / 50) {
+            return `${FILE} sent ${show(last.text)} ${same.length} times within ${formatDuration(span)}`;
+          }
+          return undefined;
+        };
+        const run = watchClient({
+          program,
+          ...timing(context, 60_000),
+          rule,
+          onSend: (listener) =>
+            proxy.onArrival((arrival) => {
+              if (arrival.direction === 'up') listener({ text: arrival.data.toString('latin1'), at: arrival.at });
+            }),
+        });
+        const ending = await run.ending;
+        lossy = { program, run, ending, proxy, startedAt };
+        if (ending.kind === 'broke-rule') {
+          fail(ending.complaint, {
+            expected: `each message at most about once per 100 ms, and at most ${limit} datagrams in all`,
+            actual: `${run.sends.length} datagrams in ${formatDuration(run.sends.at(-1)!.at - run.sends[0]!.at)}`,
+            hint: HINT_FASTER_WHEN_ANSWERED,
+          });
+        }
+        const short = shortGaps(run.sends, SHORT_GAP_MS);
+        if (short > SHORT_GAPS_ALLOWED) {
+          fail(`behind the lossy link, ${FILE} sent a message again less than ${formatDuration(SHORT_GAP_MS)} after its previous try ${short} times`, {
+            expected: `every retry at least ${formatDuration(MIN_RETRY_MS)} after the previous try of that message`,
+            actual: `${short} retries under ${formatDuration(SHORT_GAP_MS)}, ${run.sends.length} datagrams for ${n} messages`,
+            hint: HINT_FASTER_WHEN_ANSWERED,
+          });
+        }
+      },
+    },
+    {
+      id: 'client-survives-loss',
+      title: `behind a link that loses, duplicates and reorders, prints each of ${LOSSY_COUNT} echoes once, in order, and exits 0`,
+      hint: 'Stop-and-wait: keep the number you are waiting for; on every datagram, print it only if it is that message\'s echo, then move on. Ignore duplicates and late echoes.',
+      async run(context) {
+        if (!lossy) throw new Error('client-survives-loss runs after client-paces-retries');
+        const { program, run, ending, proxy, startedAt } = lossy;
+        const lost = (direction: 'up' | 'down') => proxy.arrivals.filter((a) => a.direction === direction && a.fate.dropped).length;
+        context.transcript.note(
+          'lossy-link',
+          `${proxy.counts.up} datagrams from ${FILE} (${lost('up')} lost on the way), ${proxy.counts.down} echoes back (${lost('down')} lost on the way)`,
+        );
+        failUnlessExited(context, run, ending, program, LOSSY_COUNT, udpAddress(context.host, proxy.port));
+        expectOnlyMessages(run.sends, LOSSY_COUNT);
+        expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message));
+        const delivered = new Set(proxy.arrivals.filter((a) => a.direction === 'down' && !a.fate.dropped).map((a) => a.data.toString('latin1')));
+        expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
+        if (ending.kind === 'exited') expectCleanExit(program, ending.exit);
       },
     },
   ];

@@ -1,5 +1,6 @@
 // Lesson 4, the UDP echo server: bound to HOST:PORT, every datagram back whole to its
 // own sender, and an empty datagram is just a datagram. One server run serves all four checks.
+import net from 'node:net';
 import { ProgramExitedError } from '../../net/connect.ts';
 import { escapeBytes, firstDifference } from '../../net/escape.ts';
 import type { Random } from '../../net/random.ts';
@@ -10,6 +11,7 @@ import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type LessonChecks } from '../check.ts';
 import { crashReport } from '../shared/exit.ts';
 import { assertBoundExactly, boundSockets, diagnoseNotListening, hostPort } from '../shared/listening.ts';
+import { answersRepeatsCheck, beginBindFailure, reportsBindFailureCheck, type BindFailureRun } from './server-extra.ts';
 
 const FILE = 'server.ts';
 /** The largest UDP payload over IPv4: 65535 - 20 (IP header) - 8 (UDP header). */
@@ -44,8 +46,40 @@ function allByteValues(size: number, random: Random): Buffer {
   return data;
 }
 
+/** An IPv4 socket asked to bind an IPv6 HOST: Node reports EINVAL (or EAFNOSUPPORT). */
+function diagnoseWrongFamily(context: CheckContext, program: RunningProgram): void {
+  if (!net.isIPv6(context.host) || boundSockets(program, 'udp').length > 0) return;
+  const said = /EINVAL|EAFNOSUPPORT/.exec(program.stderr.text);
+  if (!said) return;
+  fail(`${FILE} never bound HOST ${context.host}, an IPv6 address: it reported ${said[0]}`, {
+    expected: `a 'udp6' socket bound to HOST ${context.host}`,
+    actual: `no socket bound; stderr: ${escapeBytes(Buffer.from(program.stderr.text.trim()), 120)}`,
+    hint: "The socket's type must follow HOST: a 'udp4' socket cannot bind or reach an IPv6 address such as ::1 (bind fails with EINVAL). Choose it from HOST: dgram.createSocket(net.isIPv6(HOST) ? 'udp6' : 'udp4').",
+  });
+}
+
+/** The echo must come from HOST:PORT, the address the client sent to: a connected client accepts nothing else. */
+function expectEchoFromServer(context: CheckContext, program: RunningProgram, port: number, echo: Datagram): void {
+  const address = echo.address.replace(/^::ffff:(?=\d+\.)/, '');
+  if (echo.port !== port) {
+    fail(`the echo came from port ${echo.port}, not from PORT ${port}, the port the datagram was sent to`, {
+      expected: `the echo sent from ${hostPort(context.host, port)}`,
+      actual: `sent from ${udpAddress(address, echo.port)}`,
+      hint: `The reply left from another socket than the one bound to PORT. A client that connect()ed its socket to ${hostPort(context.host, port)} (or checks where replies come from) drops it. Send the echo with the same socket that received the datagram: socket.send(msg, rinfo.port, rinfo.address) in its own "message" listener.`,
+    });
+  }
+  if (address === context.host) return;
+  assertBoundExactly(context, program, port, 'udp');
+  fail(`the echo came from ${udpAddress(address, echo.port)}, not from HOST ${context.host}`, {
+    expected: `the echo sent from ${hostPort(context.host, port)}`,
+    actual: `sent from ${udpAddress(address, echo.port)}`,
+    hint: 'The reply must leave from the address the client sent to: send it with the socket bound to HOST:PORT.',
+  });
+}
+
 /** Why a server bound where it should be sent nothing back. */
 function diagnoseSilent(context: CheckContext, program: RunningProgram, port: number, peer: UdpPeer, cause: Error): never {
+  diagnoseWrongFamily(context, program);
   if (cause instanceof ProgramExitedError) throw cause;
   const sockets = boundSockets(program, 'udp');
   const here = sockets.find((socket) => socket.port === port && (socket.address === context.host || socket.address === '0.0.0.0' || socket.address === '::'));
@@ -98,6 +132,7 @@ export const udpServerChecks: LessonChecks = () => {
   let port: number;
   let first: UdpPeer;
   let second: UdpPeer;
+  let bindFailure: Promise<BindFailureRun> | undefined;
 
   /** Non-probe datagrams the peer received from index `from` on. */
   const echoes = (peer: UdpPeer, from: number) => peer.since(from).filter((datagram) => !isProbe(datagram.data));
@@ -115,7 +150,7 @@ export const udpServerChecks: LessonChecks = () => {
     {
       id: 'server-answers',
       title: 'is bound to HOST:PORT and echoes a datagram to its sender',
-      hint: 'const socket = dgram.createSocket("udp4"); socket.bind(PORT, HOST); and in socket.on("message", (msg, rinfo) => ...) send msg to rinfo.port and rinfo.address.',
+      hint: 'const socket = dgram.createSocket(net.isIPv6(HOST) ? "udp6" : "udp4"); socket.bind(PORT, HOST); and in socket.on("message", (msg, rinfo) => ...) send msg to rinfo.port and rinfo.address.',
       async run(context) {
         port = await context.freePort('udp');
         server = context.start(FILE, { port });
@@ -126,11 +161,13 @@ export const udpServerChecks: LessonChecks = () => {
           if (boundSince === undefined && boundSockets(server, 'udp').length > 0) boundSince = Date.now();
           return boundSince !== undefined && Date.now() - boundSince > context.ms(3000);
         };
+        let echo: Datagram;
         try {
-          await probeUntilEcho({ peer: first, host: context.host, port, program: server, deadlineMs: context.ms(10_000), giveUp });
+          echo = await probeUntilEcho({ peer: first, host: context.host, port, program: server, deadlineMs: context.ms(10_000), giveUp });
         } catch (error) {
           diagnoseSilent(context, server, port, first, error as Error);
         }
+        expectEchoFromServer(context, server, port, echo);
         assertBoundExactly(context, server, port, 'udp');
       },
     },
@@ -139,6 +176,7 @@ export const udpServerChecks: LessonChecks = () => {
       title: `echoes datagrams of ${SIZES.join(', ')} bytes (all 256 byte values) each as one datagram, whole and unchanged`,
       hint: 'Send back the very Buffer the "message" event gave you, in one socket.send(): a datagram is never split, merged or cut.',
       async run(context) {
+        bindFailure = beginBindFailure(context);
         const random = context.random('datagram-sizes');
         const from = first.count;
         for (const size of SIZES) {
@@ -179,6 +217,7 @@ export const udpServerChecks: LessonChecks = () => {
         }
       },
     },
+    answersRepeatsCheck(() => ({ server, port, peer: first })),
     {
       id: 'separate-clients',
       title: 'two clients on different ports (and addresses) each get only their own echoes',
@@ -290,5 +329,6 @@ export const udpServerChecks: LessonChecks = () => {
         }
       },
     },
+    reportsBindFailureCheck(() => bindFailure),
   ];
 };

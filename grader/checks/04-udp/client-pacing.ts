@@ -1,0 +1,94 @@
+// Lesson 4, the UDP client's retry timer, measured where nothing answers: every try of a
+// message is a retransmission after one timeout, so the time between tries is the timeout.
+// The mean over several tries is judged: a late read by the grader shortens one gap only by
+// lengthening the one before it, so only the first and last reads move the mean.
+import { formatDuration } from '../../run/deadline.ts';
+import { fail } from '../check.ts';
+import type { ClientSend } from './client-watch.ts';
+
+/** The contract: a retry 100 ms to 1 s after the previous try. */
+export const MIN_RETRY_MS = 100;
+export const MAX_RETRY_MS = 1000;
+/** Margins for timers that fire a little early, a grader that reads late, and a loaded machine. */
+const TOO_SHORT_MS = 85;
+const TOO_LONG_MS = 1150;
+/** Gaps between tries of one message the judgement waits for. */
+export const GAPS_JUDGED = 6;
+
+export interface RetryGaps {
+  readonly gaps: number;
+  readonly meanMs: number;
+  /** The middle gap: near 0 when most tries go out together, in bursts. */
+  readonly medianMs: number;
+  readonly message: string;
+}
+
+/** The mean time between consecutive tries, over the message tried most often. */
+export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
+  const byText = new Map<string, ClientSend[]>();
+  for (const send of sends) byText.set(send.text, [...(byText.get(send.text) ?? []), send]);
+  const [message, tries] = [...byText.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  if (tries.length < 2) return undefined;
+  const used = tries.slice(0, GAPS_JUDGED + 1);
+  const gaps = used.slice(1).map((send, i) => send.at - used[i]!.at).sort((a, b) => a - b);
+  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, medianMs: gaps[Math.floor(gaps.length / 2)]!, message };
+}
+
+export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
+
+/** Fails when the tries of one message came on average faster than 100 ms or slower than 1 s apart. */
+export function expectRetryWindow(file: string, sends: readonly ClientSend[], show: (text: string) => string): void {
+  const measured = retryGaps(sends);
+  if (!measured || measured.gaps < 2) return;
+  const { gaps, meanMs, medianMs, message } = measured;
+  const summary = `${file} sent ${show(message)} ${gaps + 1} times, on average every ${formatDuration(Math.round(meanMs))}, while nothing answered`;
+  const expected = `each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one`;
+  const actual = `${gaps} retransmissions in ${formatDuration(Math.round(meanMs * gaps))}`;
+  if (meanMs < 10) {
+    fail(summary, {
+      expected,
+      actual,
+      hint: 'The tries follow each other without any wait, as from a loop or setInterval(…, 1): that floods the network and never gives the echo time to come back. Resend only when a timer of 100 ms to 1 s fires, and restart it after every try.',
+    });
+  }
+  if (meanMs < TOO_SHORT_MS && medianMs < 5) {
+    fail(summary, {
+      expected,
+      actual,
+      hint: 'Most tries went out in bursts, several copies of the message at once, then a pause: each copy after the first is a retry 0 ms after the previous try. Send one copy per try, and the next try only when the timer (100 ms to 1 s) fires.',
+    });
+  }
+  if (meanMs < TOO_SHORT_MS) {
+    fail(summary, {
+      expected,
+      actual,
+      hint: `The retry timer is shorter than 100 ms (about ${Math.round(meanMs)} ms here). An echo may well take longer than that to come back: resending sooner only adds datagrams to a link that is already losing them. Use a timeout between 100 ms and 1 s.`,
+    });
+  }
+  if (meanMs > TOO_LONG_MS) {
+    fail(summary, {
+      expected,
+      actual,
+      hint: `The retry timer is longer than 1 s (about ${formatDuration(Math.round(meanMs))} here): every lost datagram then costs the user more than a second. Use a timeout between 100 ms and 1 s.`,
+    });
+  }
+}
+
+/** Tries of one message that came less than `belowMs` after the previous try of it. */
+export function shortGaps(sends: readonly ClientSend[], belowMs: number): number {
+  const last = new Map<string, number>();
+  let short = 0;
+  for (const { text, at } of sends) {
+    const before = last.get(text);
+    if (before !== undefined && at - before < belowMs) short++;
+    last.set(text, at);
+  }
+  return short;
+}
+
+/** Tries under half the minimum timeout: a grader that reads a backlog late makes a few, never many. */
+export const SHORT_GAP_MS = MIN_RETRY_MS / 2;
+export const SHORT_GAPS_ALLOWED = 4;
+
+export const HINT_FASTER_WHEN_ANSWERED =
+  'While nothing answered, the tries were paced (client-retry-window), but behind the lossy link, with echoes arriving, they came much faster: something other than a 100 ms – 1 s timer sends again, such as a timeout adapted to the measured round trip without a 100 ms floor, or a resend on every unexpected datagram. Keep every retry 100 ms to 1 s after the previous try of that message.';
