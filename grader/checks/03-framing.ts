@@ -16,6 +16,7 @@ import { encodeFrame, reversed, showPayload, wireBytes } from './framing/frames.
 import { expectReplies } from './framing/replies.ts';
 import { HELD_REPLY_MS, planClientRun, type ClientPlan } from './framing/client-plan.ts';
 import { printedLineHint, sentFrameHint } from './framing/client-hints.ts';
+import { clientEndingChecks, clientTruncationCheck } from './framing/client-ends.ts';
 
 const SERVER = 'server.ts';
 const CLIENT = 'client.ts';
@@ -275,6 +276,28 @@ export const framingChecks: LessonChecks = () => {
       },
     },
     {
+      id: 'survives-reset',
+      title: 'keeps serving other clients after one resets its connection in the middle of a frame',
+      hint: 'Give every accepted socket an "error" listener: a reset is an error event on that one socket, not a reason to stop the server.',
+      async run(context) {
+        const lost = 'After a client reset its connection, the server stopped accepting: an "error" event with no listener throws and ends the whole process. Add socket.on("error", ...) inside the connection callback.';
+        const resetting = await newConnection(context, 'client-11', 'The server stopped accepting clients: keep the listening server open.');
+        const half = encodeFrame(Buffer.from(context.random('reset').word(40, 80)));
+        await resetting.send(half.subarray(0, 4 + 10));
+        await resetting.untilEndOrClose(context.ms(200), 'nothing: the grader resets next').catch(() => undefined);
+        resetting.reset();
+        // Two round trips on fresh connections: by the second, the server has handled the reset.
+        const crashHint =
+          'The server crashed when a client reset its connection (ECONNRESET): with no "error" listener on the accepted socket, Node throws the error and every client loses the server. Add socket.on("error", ...) inside the connection callback.';
+        for (const name of ['client-12', 'client-13']) {
+          const peer = await newConnection(context, name, lost);
+          const payload = Buffer.from(context.random(name).word(5, 20));
+          await sendFrames(peer, [payload]);
+          await expectReplies({ server, peer, sent: [payload], what: 'a frame from a new client after another reset its connection', deadlineMs: context.ms(5000), crashHint });
+        }
+      },
+    },
+    {
       id: 'client-sends-frames',
       title: 'client: sends each line of stdin as one frame of its UTF-8 bytes',
       hint: 'For each line (without its newline), send a 4-byte big-endian length of its UTF-8 bytes, then those bytes: encode first (Buffer.from(line)), then take .length.',
@@ -343,6 +366,7 @@ export const framingChecks: LessonChecks = () => {
         expectCleanExit(client, exit);
       },
     },
+    ...clientEndingChecks,
     {
       id: 'client-large-reply',
       title: `client: prints a ${CLIENT_LARGE_BYTES / MiB} MiB reply whole`,
@@ -362,5 +386,6 @@ export const framingChecks: LessonChecks = () => {
         });
       },
     },
+    clientTruncationCheck,
   ];
 };
