@@ -16,6 +16,7 @@ import { encodeFrame, reversed, showPayload, wireBytes } from './framing/frames.
 import { expectReplies } from './framing/replies.ts';
 import { HELD_REPLY_MS, planClientRun, type ClientPlan } from './framing/client-plan.ts';
 import { printedLineHint, sentFrameHint } from './framing/client-hints.ts';
+import { failIfDiedOfReset } from './framing/reset-crash.ts';
 import { clientEndingChecks, clientTruncationCheck } from './framing/client-ends.ts';
 
 const SERVER = 'server.ts';
@@ -280,20 +281,24 @@ export const framingChecks: LessonChecks = () => {
       title: 'keeps serving other clients after one resets its connection in the middle of a frame',
       hint: 'Give every accepted socket an "error" listener: a reset is an error event on that one socket, not a reason to stop the server.',
       async run(context) {
-        const lost = 'After a client reset its connection, the server stopped accepting: an "error" event with no listener throws and ends the whole process. Add socket.on("error", ...) inside the connection callback.';
         const resetting = await newConnection(context, 'client-11', 'The server stopped accepting clients: keep the listening server open.');
         const half = encodeFrame(Buffer.from(context.random('reset').word(40, 80)));
         await resetting.send(half.subarray(0, 4 + 10));
         await resetting.untilEndOrClose(context.ms(200), 'nothing: the grader resets next').catch(() => undefined);
         resetting.reset();
         // Two round trips on fresh connections: by the second, the server has handled the reset.
-        const crashHint =
-          'The server crashed when a client reset its connection (ECONNRESET): with no "error" listener on the accepted socket, Node throws the error and every client loses the server. Add socket.on("error", ...) inside the connection callback.';
         for (const name of ['client-12', 'client-13']) {
-          const peer = await newConnection(context, name, lost);
+          const diedOfReset = () => failIfDiedOfReset(server, context.ms(1000));
+          const peer = await newConnection(context, name, 'After a client reset its connection, the server stopped accepting new ones.').catch(async (error: unknown) => {
+            await diedOfReset();
+            throw error;
+          });
           const payload = Buffer.from(context.random(name).word(5, 20));
           await sendFrames(peer, [payload]);
-          await expectReplies({ server, peer, sent: [payload], what: 'a frame from a new client after another reset its connection', deadlineMs: context.ms(5000), crashHint });
+          await expectReplies({ server, peer, sent: [payload], what: 'a frame from a new client after another reset its connection', deadlineMs: context.ms(5000) }).catch(async (error: unknown) => {
+            await diedOfReset();
+            throw error;
+          });
         }
       },
     },
