@@ -56,17 +56,21 @@ export interface ClientRunOptions {
   readonly purpose?: string;
 }
 
-/**
- * Starts client.ts with `lines` on stdin (or a stream the check ends when it chooses), against
- * the grader's framing server behind a proxy: what the client sends arrives in batches, what
- * it gets back is cut up.
- */
-export async function startClientAgainstFrameServer(
+export interface LaunchedClient {
+  readonly client: RunningProgram;
+  readonly proxy: FragmentingProxy;
+  readonly server: GraderServer;
+  /** The first connection the grader's server accepted, once there is one. */
+  connection(): FrameServerConnection | undefined;
+}
+
+/** Starts the grader's server, the proxy and client.ts, without waiting for it to connect. */
+export async function launchClientAgainstFrameServer(
   context: CheckContext,
   file: string,
   input: readonly string[] | Readable,
   options: ClientRunOptions,
-): Promise<ClientRun> {
+): Promise<LaunchedClient> {
   const serverPort = await context.freePort();
   let connection: FrameServerConnection | undefined;
   const server = await GraderServer.listen(context.host, serverPort, context.transcript, (peer) => {
@@ -77,7 +81,14 @@ export async function startClientAgainstFrameServer(
   const proxy = await startProxy(context, serverPort, options.profile, options.purpose ?? `client ${lines?.length ?? 0}`);
   const stdin = lines ? lines.map((line) => `${line}\n`).join('') : (input as Readable);
   const client = context.start(file, { port: proxy.port, stdin, outputCapBytes: options.outputCapBytes });
+  return { client, proxy, server, connection: () => connection };
+}
+
+/** Fails unless the launched client connected within 8 s. */
+export async function connectedClient(context: CheckContext, file: string, launched: LaunchedClient): Promise<ClientRun> {
+  const { client, proxy, server } = launched;
   await server.accepted(1, context.ms(8000));
+  const connection = launched.connection();
   if (!connection) {
     const exit = client.exit;
     fail(`${file} never connected to ${hostPort(context.host, proxy.port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
@@ -87,4 +98,17 @@ export async function startClientAgainstFrameServer(
     });
   }
   return { client, proxy, connection };
+}
+
+/**
+ * Starts client.ts with `lines` on stdin (or a stream the check ends when it chooses), against
+ * the grader's framing server behind a proxy, and waits for it to connect.
+ */
+export async function startClientAgainstFrameServer(
+  context: CheckContext,
+  file: string,
+  input: readonly string[] | Readable,
+  options: ClientRunOptions,
+): Promise<ClientRun> {
+  return connectedClient(context, file, await launchClientAgainstFrameServer(context, file, input, options));
 }
