@@ -86,15 +86,15 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/03-framing/server.ts',
         reads: `${HOST_PORT}; frames from any number of clients: a 4-byte big-endian unsigned length, then that many bytes`,
         prints:
-          'answers every frame with one frame holding the same bytes in reverse order; ends a connection after its replies once the client ends it; keeps running.',
+          'answers every frame with one frame holding the same bytes in reverse order; ends a connection after its replies once the client ends it; keeps running, and keeps serving the other clients when one resets its connection (even in the middle of a frame).',
       },
       {
         file: 'client.ts',
         role: 'client',
         start: 'printf "hello\\nworld\\n" | npx tsx exercises/03-framing/client.ts',
-        reads: `${HOST_PORT}; one message per line on stdin (UTF-8, without the newline; an empty line is an empty message)`,
+        reads: `${HOST_PORT}; one message per line on stdin (UTF-8, every byte but the newline: leading and trailing spaces and tabs included; an empty line is an empty message; empty stdin is no message)`,
         prints:
-          'sends each line as one frame, prints each reply frame as one line, in order, then closes and exits 0.',
+          'sends each line as one frame; prints the payload of each reply frame as one line, in order, exactly as it came over the wire (the grader\'s server does not always reverse); however long the replies take, ends the connection once stdin has ended and every line has its reply (also when stdin is empty, or when every reply came before stdin ended), then exits 0. If the server ends the connection first, with a reply missing or a frame cut off, prints an error line on stderr and exits non-zero.',
       },
     ],
     modules: ['framing.ts'],

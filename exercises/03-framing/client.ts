@@ -31,6 +31,11 @@ socket.on('data', (chunk: Buffer) => {
   void sent;
 });
 
+socket.on('end', () => {
+  // TODO: the server ended the connection. If a line has no reply yet, or the decoder still
+  // holds part of a frame, the conversation was cut short: say so on stderr and exit non-zero.
+});
+
 socket.on('error', (err: NodeJS.ErrnoException) => {
   console.error(`cannot talk to ${HOST}:${PORT}: ${err.code ?? err.message}`);
   process.exitCode = 1;

@@ -14,6 +14,10 @@ import { startServerAndConnect } from './shared/listening.ts';
 import { connectThroughProxy, startClientAgainstFrameServer, type ClientRun } from './framing/connections.ts';
 import { encodeFrame, reversed, showPayload, wireBytes } from './framing/frames.ts';
 import { expectReplies } from './framing/replies.ts';
+import { HELD_REPLY_MS, planClientRun, type ClientPlan } from './framing/client-plan.ts';
+import { printedLineHint, sentFrameHint } from './framing/client-hints.ts';
+import { failIfDiedOfReset } from './framing/reset-crash.ts';
+import { clientEndingChecks, clientTruncationCheck } from './framing/client-ends.ts';
 
 const SERVER = 'server.ts';
 const CLIENT = 'client.ts';
@@ -54,7 +58,9 @@ export const framingChecks: LessonChecks = () => {
   let port: number;
   let first: TcpPeer;
   let clientRun: ClientRun;
-  let clientLines: string[];
+  let clientLines: readonly string[];
+  let plan: ClientPlan;
+  let clientExitedAt: Promise<number>;
 
   /** Sends `payloads` on `peer`, one frame each, all in one write. */
   const sendFrames = (peer: TcpPeer, payloads: readonly Buffer[]) => peer.send(Buffer.concat(payloads.map(encodeFrame)));
@@ -271,13 +277,40 @@ export const framingChecks: LessonChecks = () => {
       },
     },
     {
+      id: 'survives-reset',
+      title: 'keeps serving other clients after one resets its connection in the middle of a frame',
+      hint: 'Give every accepted socket an "error" listener: a reset is an error event on that one socket, not a reason to stop the server.',
+      async run(context) {
+        const resetting = await newConnection(context, 'client-11', 'The server stopped accepting clients: keep the listening server open.');
+        const half = encodeFrame(Buffer.from(context.random('reset').word(40, 80)));
+        await resetting.send(half.subarray(0, 4 + 10));
+        await resetting.untilEndOrClose(context.ms(200), 'nothing: the grader resets next').catch(() => undefined);
+        resetting.reset();
+        // Two round trips on fresh connections: by the second, the server has handled the reset.
+        for (const name of ['client-12', 'client-13']) {
+          const diedOfReset = () => failIfDiedOfReset(server, context.ms(1000));
+          const peer = await newConnection(context, name, 'After a client reset its connection, the server stopped accepting new ones.').catch(async (error: unknown) => {
+            await diedOfReset();
+            throw error;
+          });
+          const payload = Buffer.from(context.random(name).word(5, 20));
+          await sendFrames(peer, [payload]);
+          await expectReplies({ server, peer, sent: [payload], what: 'a frame from a new client after another reset its connection', deadlineMs: context.ms(5000) }).catch(async (error: unknown) => {
+            await diedOfReset();
+            throw error;
+          });
+        }
+      },
+    },
+    {
       id: 'client-sends-frames',
       title: 'client: sends each line of stdin as one frame of its UTF-8 bytes',
       hint: 'For each line (without its newline), send a 4-byte big-endian length of its UTF-8 bytes, then those bytes: encode first (Buffer.from(line)), then take .length.',
       async run(context) {
-        const random = context.random('client lines');
-        clientLines = [...words(random, 5, 1, 30).map(String), '', 'grüße, wörld ✓', ...words(random, 5, 1, 30).map(String)];
-        clientRun = await startClientAgainstFrameServer(context, CLIENT, clientLines, { up: 'coalesce', down: 'mixed' });
+        plan = planClientRun(context.random('client lines'));
+        clientLines = plan.lines;
+        clientRun = await startClientAgainstFrameServer(context, CLIENT, clientLines, { profile: { up: 'coalesce', down: 'mixed' }, script: plan.script });
+        clientExitedAt = clientRun.client.exited.then(() => Date.now());
         const { client, connection } = clientRun;
         const expected = clientLines.map((line) => Buffer.from(line, 'utf8'));
         await pollUntil(
@@ -289,18 +322,12 @@ export const framingChecks: LessonChecks = () => {
           const got = connection.frames[i];
           if (got && got.equals(expected[i]!)) continue;
           const line = clientLines[i]!;
-          const nonAscii = Buffer.byteLength(line) !== line.length;
-          const withNewline = got?.equals(Buffer.from(`${line}\n`));
           fail(got ? `frame ${i + 1} from ${CLIENT} does not hold line ${i + 1}` : `${CLIENT} sent ${connection.frames.length} whole frames for ${expected.length} lines`, {
             expected: `frame ${i + 1}: ${showPayload(expected[i]!)}`,
             actual: got
               ? `frame ${i + 1}: ${showPayload(got)}`
               : `${connection.frames.length} frames, then ${connection.pending.length} bytes that do not make a whole frame${connection.pending.length ? `: ${escapeText(connection.pending.toString('latin1'), 24)}` : ''}`,
-            hint: withNewline
-              ? 'The frame includes the newline. Send the line without it: readline gives lines without "\\n".'
-              : nonAscii
-                ? `Line ${i + 1} has characters outside ASCII: "${line}" is ${line.length} characters but ${Buffer.byteLength(line)} bytes. The length prefix counts bytes: Buffer.from(line) first, then its .length.`
-                : undefined,
+            hint: sentFrameHint(line, got, i),
           });
         }
       },
@@ -311,19 +338,17 @@ export const framingChecks: LessonChecks = () => {
       hint: 'Keep a buffer of what the socket delivered; print a reply only when its whole frame (4 + length bytes) is there, and loop, since one chunk can hold several replies.',
       async run(context) {
         const { client } = clientRun;
-        const expected = clientLines.map((line) => reversed(Buffer.from(line, 'utf8')).toString('utf8'));
-        const printed = await printedLines(client, expected.length, context.ms(10_000));
+        const expected = plan.replies.map((reply) => reply.toString('utf8'));
+        const printed = await printedLines(client, expected.length, context.ms(10_000) + HELD_REPLY_MS);
         const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
         if (wrongAt === -1 && printed.length === expected.length) return;
         const at = wrongAt === -1 ? expected.length : wrongAt;
-        const partial = printed[at] !== undefined && expected[at] !== undefined && printed[at]!.length < expected[at]!.length;
-        const stoppedEarly = at === printed.length && printed.length > 0;
+        const exitedAt = client.running ? undefined : await clientExitedAt;
+        const hint = printedLineHint({ lines: clientLines, expected, printed, at, exitedAt, heldSentAt: clientRun.connection.heldSentAt });
         fail(wrongAt === -1 ? `${CLIENT} printed ${printed.length} lines for ${expected.length} replies` : `line ${at + 1} printed by ${CLIENT} is not reply ${at + 1}`, {
           expected: wrongAt === -1 ? `${expected.length} lines` : `line ${at + 1}: ${escapeText(expected[at]!, 60)}`,
           actual: printed[at] === undefined ? `${printed.length} lines, then nothing${client.running ? '' : ` (it ${client.exit ? `exited with code ${client.exit.code}` : 'exited'})`}` : `line ${at + 1}: ${escapeText(printed[at]!, 60)}`,
-          hint: stoppedEarly
-            ? `It printed ${printed.length} repl${printed.length === 1 ? 'y' : 'ies'} and then stopped. Keep handling "data" for the whole connection, and after each reply look for the next one in what is buffered.`
-            : `A line holds ${partial ? 'part of a reply' : 'something other than one reply'}: printing what one "data" event brought prints pieces of replies, or several run together. Print a reply once its 4 + length bytes are buffered, and loop for the next.`,
+          hint,
         });
       },
     },
@@ -346,6 +371,7 @@ export const framingChecks: LessonChecks = () => {
         expectCleanExit(client, exit);
       },
     },
+    ...clientEndingChecks,
     {
       id: 'client-large-reply',
       title: `client: prints a ${CLIENT_LARGE_BYTES / MiB} MiB reply whole`,
@@ -353,7 +379,7 @@ export const framingChecks: LessonChecks = () => {
       async run(context) {
         const random = context.random('client large');
         const lines = [random.word(1, 10), 'x'.repeat(CLIENT_LARGE_BYTES - 64) + random.word(64, 64), random.word(1, 10)];
-        const run = await startClientAgainstFrameServer(context, CLIENT, lines, 'bulk', 8 * MiB);
+        const run = await startClientAgainstFrameServer(context, CLIENT, lines, { profile: 'bulk', outputCapBytes: 8 * MiB });
         const expected = lines.map((line) => reversed(Buffer.from(line)).toString('utf8'));
         const printed = await printedLines(run.client, expected.length, context.ms(30_000));
         const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
@@ -365,5 +391,6 @@ export const framingChecks: LessonChecks = () => {
         });
       },
     },
+    clientTruncationCheck,
   ];
 };

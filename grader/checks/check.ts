@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { TcpPeer } from '../net/tcp-peer.ts';
 import type { Random } from '../net/random.ts';
 import type { Transcript } from '../net/transcript.ts';
@@ -60,7 +61,8 @@ export interface StartOptions {
   /** Sets PORT; omit for programs that take no port. */
   readonly port?: number;
   readonly args?: readonly string[];
-  readonly stdin?: string | Buffer;
+  /** A stream is piped in, so a check can end stdin when it chooses. */
+  readonly stdin?: string | Buffer | Readable;
   readonly env?: Readonly<Record<string, string>>;
   readonly outputCapBytes?: number;
 }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createCgroup, joinCommand, type Cgroup } from './cgroup.ts';
 import { CappedOutput } from './output.ts';
@@ -32,8 +33,8 @@ export interface ProgramOptions {
   /** The only environment the program sees besides PATH (HOST, PORT, …). */
   readonly env?: Readonly<Record<string, string>>;
   readonly args?: readonly string[];
-  /** Written to stdin, which is then closed; without it stdin is closed from the start. */
-  readonly stdin?: string | Buffer;
+  /** Written to stdin, which is then closed (a stream is piped in: stdin ends when it ends); without it stdin is closed from the start. */
+  readonly stdin?: string | Buffer | Readable;
   /** Bytes of stdout and of stderr kept; more is counted and dropped. */
   readonly outputCapBytes?: number;
   readonly heapMb?: number;
@@ -108,7 +109,9 @@ export class RunningProgram {
     subprocess.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     if (options.stdin !== undefined) {
       subprocess.stdin?.on('error', () => {}); // the program may exit without reading it all
-      subprocess.stdin?.end(options.stdin);
+      if (options.stdin instanceof Readable) {
+        if (subprocess.stdin) options.stdin.pipe(subprocess.stdin);
+      } else subprocess.stdin?.end(options.stdin);
     }
     // 'exit' fires when the process itself ends, possibly before the last of its output has
     // been read; wait for its pipes to close too, but not for long: an escaped grandchild

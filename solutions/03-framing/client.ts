@@ -39,6 +39,16 @@ function finishIfDone(): void {
   if (stdinDone && received === sent && !socket.writableEnded) socket.end();
 }
 
+// Filled in: the server ended first. A reply missing, or a frame cut off, is an error.
+socket.on('end', () => {
+  const missing = sent - received;
+  if (missing > 0 || decoder.pendingBytes > 0 || !stdinDone) {
+    const cut = decoder.pendingBytes > 0 ? `, ${decoder.pendingBytes} bytes of an unfinished reply` : '';
+    console.error(`${HOST}:${PORT} ended the connection with ${missing} of ${sent} replies missing${cut}`);
+    process.exitCode = 1;
+  }
+});
+
 socket.on('error', (err: NodeJS.ErrnoException) => {
   console.error(`cannot talk to ${HOST}:${PORT}: ${err.code ?? err.message}`);
   process.exitCode = 1;

@@ -1,5 +1,6 @@
 // Connections for lesson 3's checks: through the fragmenting proxy or straight to the
 // learner's server, and the grader-played framing server for the client checks.
+import { Readable } from 'node:stream';
 import { FragmentingProxy, type Profile } from '../../net/fragmenting-proxy.ts';
 import { GraderServer } from '../../net/tcp-server.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
@@ -7,7 +8,7 @@ import type { RunningProgram } from '../../run/program.ts';
 import { escapeText } from '../../net/escape.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { hostPort } from '../shared/listening.ts';
-import { serveFrames, type FrameServerConnection } from './frame-server.ts';
+import { serveFrames, type FrameScript, type FrameServerConnection } from './frame-server.ts';
 
 type Profiles = Profile | { readonly up: Profile; readonly down: Profile };
 
@@ -46,26 +47,48 @@ export interface ClientRun {
   readonly connection: FrameServerConnection;
 }
 
-/**
- * Starts client.ts with `lines` on stdin, against the grader's framing server behind a
- * proxy: what the client sends arrives in batches, what it gets back is cut up.
- */
-export async function startClientAgainstFrameServer(
+export interface ClientRunOptions {
+  readonly profile: Profiles;
+  readonly outputCapBytes?: number;
+  /** How the grader's server answers; plain reversed replies without it. */
+  readonly script?: FrameScript;
+  /** Names the proxy's plan when stdin is a stream. */
+  readonly purpose?: string;
+}
+
+export interface LaunchedClient {
+  readonly client: RunningProgram;
+  readonly proxy: FragmentingProxy;
+  readonly server: GraderServer;
+  /** The first connection the grader's server accepted, once there is one. */
+  connection(): FrameServerConnection | undefined;
+}
+
+/** Starts the grader's server, the proxy and client.ts, without waiting for it to connect. */
+export async function launchClientAgainstFrameServer(
   context: CheckContext,
   file: string,
-  lines: readonly string[],
-  profile: Profiles,
-  outputCapBytes?: number,
-): Promise<ClientRun> {
+  input: readonly string[] | Readable,
+  options: ClientRunOptions,
+): Promise<LaunchedClient> {
   const serverPort = await context.freePort();
   let connection: FrameServerConnection | undefined;
   const server = await GraderServer.listen(context.host, serverPort, context.transcript, (peer) => {
-    connection ??= serveFrames(peer);
+    connection ??= serveFrames(peer, options.script);
   });
   context.onCleanup(() => server.close());
-  const proxy = await startProxy(context, serverPort, profile, `client ${lines.length}`);
-  const client = context.start(file, { port: proxy.port, stdin: lines.map((line) => `${line}\n`).join(''), outputCapBytes });
+  const lines = input instanceof Readable ? undefined : input;
+  const proxy = await startProxy(context, serverPort, options.profile, options.purpose ?? `client ${lines?.length ?? 0}`);
+  const stdin = lines ? lines.map((line) => `${line}\n`).join('') : (input as Readable);
+  const client = context.start(file, { port: proxy.port, stdin, outputCapBytes: options.outputCapBytes });
+  return { client, proxy, server, connection: () => connection };
+}
+
+/** Fails unless the launched client connected within 8 s. */
+export async function connectedClient(context: CheckContext, file: string, launched: LaunchedClient): Promise<ClientRun> {
+  const { client, proxy, server } = launched;
   await server.accepted(1, context.ms(8000));
+  const connection = launched.connection();
   if (!connection) {
     const exit = client.exit;
     fail(`${file} never connected to ${hostPort(context.host, proxy.port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
@@ -75,4 +98,17 @@ export async function startClientAgainstFrameServer(
     });
   }
   return { client, proxy, connection };
+}
+
+/**
+ * Starts client.ts with `lines` on stdin (or a stream the check ends when it chooses), against
+ * the grader's framing server behind a proxy, and waits for it to connect.
+ */
+export async function startClientAgainstFrameServer(
+  context: CheckContext,
+  file: string,
+  input: readonly string[] | Readable,
+  options: ClientRunOptions,
+): Promise<ClientRun> {
+  return connectedClient(context, file, await launchClientAgainstFrameServer(context, file, input, options));
 }
