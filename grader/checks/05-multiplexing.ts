@@ -10,7 +10,8 @@ import { fail, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport } from './shared/exit.ts';
 import { startServerAndConnect } from './shared/listening.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './05-multiplexing/flood.ts';
-import { awaitLines, diagnoseReply, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
+import { awaitLines, diagnoseReply, lineReaderOf, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
+import { BYTE_LINES, diagnoseBytes, SPLIT_UTF8_PIECES } from './05-multiplexing/bytes.ts';
 
 const FILE = 'server.ts';
 /** 400 descriptors across the two processes: far below Linux's usual limit, under macOS's 256 each. */
@@ -124,6 +125,38 @@ export const multiplexingChecks: LessonChecks = () => {
             hint: perChunk
               ? 'The server answers each "data" chunk as if it were a line. TCP keeps no message boundaries: a chunk can hold part of a line or several lines. Buffer per connection and split on "\\n".'
               : diagnoseReply(sent[0]!, 2, replies[0]),
+          });
+        }
+      },
+    },
+    {
+      id: 'answers-lines-as-bytes',
+      title: 'answers lines byte for byte: bytes above 0x7F, spaces and tabs at the ends, "\\r", empty lines',
+      hint: 'A line is every byte before "\\n", whatever they are: answer it exactly as it came, with no decoding, trimming or skipping.',
+      async run(context) {
+        first.clear();
+        const sentinel = `last-${context.random('bytes').word(3, 8)}`;
+        const sent = [...BYTE_LINES.map((line) => line.bytes), Buffer.from(sentinel, 'latin1')];
+        // The first line's pieces arrive as their own "data" events, each cut inside a character.
+        const [head, ...pieces] = SPLIT_UTF8_PIECES;
+        await first.send(head!);
+        for (const piece of pieces) {
+          await sleep(context.ms(150));
+          await first.send(piece);
+        }
+        await first.send(Buffer.concat([Buffer.from('\n'), ...sent.slice(1).flatMap((line) => [line, Buffer.from('\n')])]));
+        const reader = lineReaderOf(first);
+        await first
+          .until(() => reader.lines.some((reply) => reply.endsWith(sentinel)) || first.gotEnd || first.closed, context.ms(5000), `the answer to "${sentinel}"`)
+          .catch(() => undefined);
+        const replies = [...reader.lines];
+        failIfExited(server, 'after lines with bytes above 0x7F, spaces, "\\r" and an empty line');
+        const expected = numbered(sent.map((line) => line.toString('latin1')), 7);
+        if (replies.join('\n') !== expected.join('\n')) {
+          fail(`${FILE} did not answer ${sent.length} lines byte for byte`, {
+            expected: showLines(expected),
+            actual: showLines(replies, reader.rest()),
+            hint: diagnoseBytes(replies) ?? diagnoseReply(sentinel, 7 + BYTE_LINES.length, replies.at(-1)),
           });
         }
         first.end(); // done with this client; a server that serves one at a time may move on
@@ -442,6 +475,35 @@ export const multiplexingChecks: LessonChecks = () => {
               : 'The replies differ: answer each line of the connection exactly once, in order.',
           });
         }
+      },
+    },
+    {
+      id: 'leaves-unfinished-line',
+      title: 'gives no answer to an unfinished last line when the client ends',
+      hint: 'A line is complete only when its "\\n" arrives. When the client ends, what is left in its buffer is not a line: drop it, then end().',
+      async run(context) {
+        const [line, tail] = lines(context, 'unfinished', 'tail', 2) as [string, string];
+        const peer = await connect(context, 'unfinished');
+        await peer.send(`${line}\n${tail}`);
+        peer.end();
+        // The previous check showed that the server ends after the client's FIN: whatever
+        // it answers comes before its own FIN.
+        const waited = context.ms(3000);
+        const ended = await peer.untilEndOrClose(waited, `${FILE} to close after the client's FIN`).then(() => true, () => false);
+        failIfExited(server, 'after a client ended in the middle of a line');
+        const { lines: replies, rest } = await awaitLines(peer, 1, 0, 'the answers so far');
+        const expected = numbered([line]);
+        if (replies.join('\n') === expected.join('\n') && !rest && ended) return;
+        const answeredTail = [...replies, rest].some((reply) => reply.endsWith(tail));
+        fail(answeredTail
+          ? `${FILE} answered the unfinished line "${tail}" that the client never ended with "\\n"`
+          : `${FILE} did not answer "${line}" and close, when the client ended after "${tail}" without "\\n"`, {
+          expected: `${showLines(expected)}, then FIN`,
+          actual: `${showLines(replies, rest)}${ended ? ', then FIN' : `, connection still open after ${formatDuration(waited)}`}`,
+          hint: answeredTail
+            ? 'The unfinished last line was answered: only a "\\n" completes a line. On "end", drop what is left in the buffer (readline\'s "line" events hand it over; do not answer it).'
+            : diagnoseReply(line, 1, replies[0]),
+        });
       },
     },
   ];
