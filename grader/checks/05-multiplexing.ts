@@ -11,6 +11,7 @@ import { fail, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport } from './shared/exit.ts';
 import { startServerAndConnect } from './shared/listening.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './05-multiplexing/flood.ts';
+import { bytesReadWhileWatched } from './05-multiplexing/rx-queue.ts';
 import { awaitLines, diagnoseReply, type Replies, lineReaderOf, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
 import { BYTE_LINES, diagnoseBytes, SPLIT_UTF8_PIECES } from './05-multiplexing/bytes.ts';
 
@@ -28,6 +29,8 @@ const MANY_CLIENTS = 200;
 const FLOOD_LIMIT_BYTES = 48 * 2 ** 20;
 const FLOOD_CAP_BYTES = 128 * 2 ** 20;
 const FLOOD_STALL_MS = 1500;
+/** How long the stalled flooder's queue at the server is watched for reads without "drain". */
+const RESUME_WATCH_MS = 500;
 /**
  * The half-close check's last line. Its reply must be larger than what the socket buffers
  * take while the client is not reading (measured: 4 MiB send buffer plus about 0.2 MiB),
@@ -60,6 +63,13 @@ async function untilExitOr(program: RunningProgram, ms: number): Promise<void> {
   if (program.running) await Promise.race([program.exited, sleep(ms)]);
 }
 
+/** What two clients' wrong answers say: one counter for all (numbers above 3), one buffer for all (lines glued). */
+function countersHint(sharedCounter: boolean, gluedLines: boolean): string | undefined {
+  if (sharedCounter) return 'Numbers above 3 mean one counter is shared by every connection. Declare it inside the connection callback (or a per-connection object), so each client counts from 1.';
+  if (gluedLines) return 'One client\'s unfinished line was glued to another client\'s line: one buffer is shared by every connection. Declare the buffer inside the connection callback, so each socket keeps its own unfinished line.';
+  return undefined;
+}
+
 function lines(context: CheckContext, purpose: string, prefix: string, count: number): string[] {
   const random = context.random(purpose);
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}-${random.word(3, 8)}`);
@@ -70,6 +80,7 @@ export const multiplexingChecks: LessonChecks = () => {
   let port: number;
   let first: TcpPeer;
   let flooder: Flooder;
+  let bystander: TcpPeer;
 
   const connect = (context: CheckContext, name: string) => context.connect(port, { name, program: server, deadlineMs: context.ms(5000) });
 
@@ -177,13 +188,17 @@ export const multiplexingChecks: LessonChecks = () => {
         const b = await connect(context, 'client-b');
         const linesA = lines(context, 'per-connection-a', 'a', 3);
         const linesB = lines(context, 'per-connection-b', 'b', 3);
-        // Alternate the two clients' lines; only A's answers are awaited before A ends,
-        // so this check needs no concurrency (that is the next-but-one check's job).
+        // Alternate the two clients' lines, each of A's cut around one of B's, so that B's
+        // line arrives while half of A's waits in A's buffer. Only A's answers are awaited
+        // before A ends, so this check needs no concurrency (the next-but-one check's job).
         for (let i = 0; i < 3; i++) {
-          await a.send(`${linesA[i]}\n`);
-          await awaitLines(a, i + 1, context.ms(3000), `the answer to "${linesA[i]}"`);
+          const lineA = linesA[i]!;
+          await a.send(lineA.slice(0, 3));
+          await sleep(context.ms(50));
           await b.send(`${linesB[i]}\n`);
-          await sleep(context.ms(20));
+          await sleep(context.ms(50));
+          await a.send(`${lineA.slice(3)}\n`);
+          await awaitLines(a, i + 1, context.ms(3000), `the answer to "${lineA}"`);
         }
         const gotA = (await awaitLines(a, 3, context.ms(3000), 'three answers on client-a')).lines;
         a.end();
@@ -199,12 +214,12 @@ export const multiplexingChecks: LessonChecks = () => {
           if (got.join('\n') === expected.join('\n')) continue;
           const numbers = [...gotA, ...gotB].map(replyNumber).filter((n) => n !== undefined);
           const shared = numbers.some((n) => n > 3);
+          const sentAll: string[] = [...linesA, ...linesB];
+          const glued = [...gotA, ...gotB].some((reply) => !sentAll.includes(reply.replace(/^\d+ /, '')));
           fail(`${name} got ${got.length ? `the numbers ${got.map((reply) => replyNumber(reply) ?? '?').join(', ')}` : 'no answer'} for its three lines`, {
             expected: `${name}: ${showLines(expected)}`,
             actual: `client-a: ${showLines(gotA)}; client-b: ${showLines(gotB)}`,
-            hint: shared
-              ? 'Numbers above 3 mean one counter is shared by every connection. Declare it inside the connection callback (or a per-connection object), so each client counts from 1.'
-              : diagnoseReply(sent[0]!, 1, got[0]),
+            hint: countersHint(shared, glued) ?? diagnoseReply(sent[0]!, 1, got[0]),
           });
         }
       },
@@ -275,6 +290,8 @@ export const multiplexingChecks: LessonChecks = () => {
       title: 'stops reading from a client that sends without reading its replies',
       hint: BACKPRESSURE_HINT,
       async run(context) {
+        // Connected before the flood: a server that pauses every socket pauses this one too.
+        bystander = await connect(context, 'bystander');
         const peer = await connect(context, 'flooder');
         const filler = Buffer.from(context.random('flood').word(FLOOD_LINE_BYTES, FLOOD_LINE_BYTES), 'latin1');
         flooder = new Flooder(peer, context.transcript, filler);
@@ -285,13 +302,24 @@ export const multiplexingChecks: LessonChecks = () => {
           /heap out of memory/i.test(server.stderr.text)
             ? `It kept reading and queued every reply in memory until the heap was full. ${BACKPRESSURE_HINT}`
             : undefined);
-        if (flood.acceptedBytes <= FLOOD_LIMIT_BYTES && flood.end === 'stalled') return;
+        if (flood.acceptedBytes <= FLOOD_LIMIT_BYTES && flood.end === 'stalled') {
+          // The flooder reads nothing, so "drain" cannot fire: a server that reads on now
+          // resumed on something else.
+          const read = await bytesReadWhileWatched(port, peer.socket.localPort!, context.ms(RESUME_WATCH_MS));
+          context.transcript.note('grader', `the server read ${read ?? 'an unknown number of'} bytes from the stalled flooder in ${formatDuration(context.ms(RESUME_WATCH_MS))}`);
+          if (!read) return;
+          fail(`${FILE} read ${read} more bytes from a client that read none of its replies, after it had stopped reading`, {
+            expected: 'no reading from the stalled client until its replies can be sent ("drain")',
+            actual: `${read} bytes read in ${formatDuration(context.ms(RESUME_WATCH_MS))} while none of its replies could go`,
+            hint: 'The server paused, then read again although "drain" could not have fired (the client read nothing): it resumes on something else, a timer perhaps. Resume only in the "drain" listener.',
+          });
+        }
         const expected = `at most ${mib(FLOOD_LIMIT_BYTES)} taken from a client that reads nothing (socket buffers plus a little)`;
         if (flood.end === 'cap' || flood.end === 'deadline') {
           fail(`${FILE} kept reading from a client that never reads its replies: ${mib(flood.acceptedBytes)} accepted, still going when the grader stopped`, {
             expected,
             actual: `${mib(flood.acceptedBytes)} accepted; the replies are queued in the server's memory`,
-            hint: `The server ignores write()'s return value, so its replies pile up in memory without bound. ${BACKPRESSURE_HINT}`,
+            hint: `It kept reading while its replies could not be sent, so they pile up in memory without bound: either it ignores write()'s return value, or it resumes before "drain" has fired (on a timer, or on its own). Only "drain" says the replies have gone. ${BACKPRESSURE_HINT}`,
           });
         }
         if (flood.end === 'closed') {
@@ -312,22 +340,33 @@ export const multiplexingChecks: LessonChecks = () => {
       title: 'answers other clients at once while one client is stalled',
       hint: 'Never wait in a loop for a socket to drain: nothing else runs while a loop spins, not even the drain. Register a "drain" listener and return from the "data" handler.',
       async run(context) {
-        const peer = await connect(context, 'bystander');
+        const peer = bystander;
         const line = `meanwhile-${context.random('bystander').word(3, 8)}`;
         await peer.send(`${line}\n`);
         const { lines: replies, rest } = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" while the flooder is stalled`);
         failIfExited(server, 'while one client was stalled');
-        if (replies[0] !== `1 ${line}`) {
-          const silent = replies.length === 0 && !rest;
-          fail(silent ? `${FILE} did not answer another client while the flooder was stalled` : `${FILE} answered another client wrongly while the flooder was stalled`, {
+        if (replies[0] === `1 ${line}`) return peer.end();
+        if (replies.length > 0 || rest) {
+          fail(`${FILE} answered another client wrongly while the flooder was stalled`, {
             expected: showLines([`1 ${line}`]),
             actual: showLines(replies, rest),
-            hint: silent
-              ? 'The whole server stopped: something blocks the event loop while one socket cannot be written (a while loop waiting for writableLength or for "drain"). Wait with an event listener instead, and return.'
-              : diagnoseReply(line, 1, replies[0]),
+            hint: diagnoseReply(line, 1, replies[0]) ?? (replies[0]?.endsWith(line)
+              ? 'Bytes of another connection came before this line: one buffer is shared by every connection. Keep each socket\'s unfinished line in its own buffer.'
+              : 'The answer is not "1 " and the line: each connection counts its own lines from 1 and answers each exactly.'),
           });
         }
-        peer.end();
+        // Silent. Whether it answers once the flooder reads tells a server that stopped
+        // reading every socket from one whose event loop is blocked.
+        flooder.peer.socket.resume();
+        const late = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" once the flooder reads again`);
+        failIfExited(server, 'while one client was stalled');
+        fail(`${FILE} did not answer another client while the flooder was stalled`, {
+          expected: showLines([`1 ${line}`]),
+          actual: late.lines.length > 0 ? `nothing, until the flooder read its replies; then ${showLines(late.lines, late.rest)}` : '(nothing, even after the flooder read its replies)',
+          hint: late.lines.length > 0
+            ? 'The server stopped reading from every client because one could not take its replies: pause only the socket whose write() returned false, and resume only that one on its "drain".'
+            : 'The whole server stopped: something blocks the event loop while one socket cannot be written (a while loop waiting for writableLength or for "drain"). Wait with an event listener instead, and return.',
+        });
       },
     },
     {
