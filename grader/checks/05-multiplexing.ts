@@ -12,6 +12,7 @@ import { crashReport } from './shared/exit.ts';
 import { startServerAndConnect } from './shared/listening.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './05-multiplexing/flood.ts';
 import { bytesReadWhileWatched } from './05-multiplexing/rx-queue.ts';
+import { drainListenerWarning, SHORT_LINE_BYTES, ShortLineFlooder } from './05-multiplexing/short-flood.ts';
 import { awaitLines, diagnoseReply, type Replies, lineReaderOf, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
 import { BYTE_LINES, diagnoseBytes, SPLIT_UTF8_PIECES } from './05-multiplexing/bytes.ts';
 
@@ -485,6 +486,27 @@ export const multiplexingChecks: LessonChecks = () => {
           failIfExited(server, during, crashHint());
           throw error;
         }
+      },
+    },
+    {
+      id: 'one-drain-listener',
+      title: 'keeps one "drain" listener per stalled socket while a client floods short lines',
+      hint: 'Pause and register the "drain" listener once per stall: if (!socket.write(reply) && !socket.isPaused()) { socket.pause(); socket.once("drain", () => socket.resume()); }',
+      async run(context) {
+        const peer = await connect(context, 'short-flooder');
+        const shortFlooder = new ShortLineFlooder(peer, context.transcript, Buffer.alloc(0));
+        const flood = await shortFlooder.flood(FLOOD_CAP_BYTES, context.ms(FLOOD_STALL_MS), context.ms(30_000));
+        context.transcript.note('grader', `the short-line flooder got ${mib(flood.acceptedBytes)} accepted in ${formatDuration(flood.elapsedMs)} (${flood.end})`);
+        failIfExited(server, `while a client sent ${SHORT_LINE_BYTES}-byte lines without reading`);
+        const warning = drainListenerWarning(server.stderr.text);
+        // Done with it: the server's error listener sees the reset.
+        peer.reset();
+        if (!warning) return;
+        fail(`${FILE} added a "drain" listener for every reply that did not fit, not one per pause`, {
+          expected: 'one "drain" listener per paused socket, and no warning',
+          actual: warning.trim(),
+          hint: 'The "drain" listeners pile up: every write() that returns false adds one more, hundreds for one chunk of short lines, and Node warns of a leak. Add it only when you pause: check !socket.isPaused() before socket.pause() and socket.once("drain", ...).',
+        });
       },
     },
     {
