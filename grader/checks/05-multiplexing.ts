@@ -34,8 +34,9 @@ const FLOOD_STALL_MS = 1500;
 const RESUME_WATCH_MS = 1000;
 /**
  * What a paused socket may still read, late on a starved machine: Node fills its read
- * buffer (16 KiB on Node 20, 64 KiB on 22) with reads of up to 64 KiB, then stops. A
- * server that resumes on a 100 ms timer was measured reading 192 KiB in 500 ms.
+ * buffer (16 KiB on Node 20, 64 KiB on 22) with reads of up to 64 KiB, then stops.
+ * Measured (ss, bytes_received minus Recv-Q): correct servers read 0 bytes in the watch;
+ * one that resumes on a 100 ms timer read 640 to 655 KiB.
  */
 const READ_AFTER_PAUSE_BYTES = 128 * 1024;
 /**
@@ -311,7 +312,7 @@ export const multiplexingChecks: LessonChecks = () => {
             : undefined);
         if (flood.acceptedBytes <= FLOOD_LIMIT_BYTES && flood.end === 'stalled') {
           // The flooder reads nothing, so "drain" cannot fire: a server that reads on now
-          // resumed on something else.
+          // resumed on something else. Without ss (not Linux) this is not judged.
           const read = await bytesReadWhileWatched(port, peer.socket.localPort!, context.ms(RESUME_WATCH_MS));
           context.transcript.note('grader', `the server read ${read ?? 'an unknown number of'} bytes from the stalled flooder in ${formatDuration(context.ms(RESUME_WATCH_MS))}`);
           if (read === undefined || read <= READ_AFTER_PAUSE_BYTES) return;

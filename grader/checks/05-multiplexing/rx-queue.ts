@@ -1,45 +1,35 @@
-// How many bytes wait, unread by the server, in the kernel's receive queue of one of its
-// connections (the rx_queue column of /proc/net/tcp and tcp6). Only the server reading
-// makes it shrink: watched while the client reads nothing, it shows whether a paused
-// server reads again without its "drain".
-import fs from 'node:fs';
-import { hasProc } from '../../run/proc.ts';
+// How many bytes the server read from one of its connections, as its kernel counts them:
+// `ss -ti` gives the bytes that arrived (bytes_received) and those still waiting unread
+// (Recv-Q); the difference is what the program has read. Taken twice while the client
+// reads nothing, it shows whether a paused server reads again without its "drain", and it
+// does not depend on when the samples are taken: arrivals move bytes from one term to the
+// other, only the program's reads change the difference.
+import { execFile } from 'node:child_process';
 import { sleep } from '../../run/deadline.ts';
 
-const hexPort = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
+const SS_TIMEOUT_MS = 2000;
 
-/** Bytes queued for the server on its socket from `serverPort` to `clientPort`, or undefined when not visible. */
-export function serverRxQueue(serverPort: number, clientPort: number): number | undefined {
-  if (!hasProc) return undefined;
-  const local = `:${hexPort(serverPort)}`;
-  const remote = `:${hexPort(clientPort)}`;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields.length < 5 || !fields[1]!.endsWith(local) || !fields[2]!.endsWith(remote)) continue;
-      return parseInt(fields[4]!.split(':')[1]!, 16);
-    }
-  }
-  return undefined;
+/** Bytes read so far by the server on its socket from `serverPort` to `clientPort`, or undefined when ss cannot tell. */
+export function serverBytesRead(serverPort: number, clientPort: number): Promise<number | undefined> {
+  const filter = `( sport = :${serverPort} and dport = :${clientPort} )`;
+  return new Promise((resolve) => {
+    execFile('ss', ['-tinH', 'state', 'established', filter], { timeout: SS_TIMEOUT_MS }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      const recvQ = /^\s*(\d+)\s/.exec(stdout);
+      const received = /bytes_received:(\d+)/.exec(stdout);
+      resolve(recvQ && received ? Number(received[1]) - Number(recvQ[1]) : undefined);
+    });
+  });
 }
 
 /**
- * Watches the queue for `ms`: how many bytes the server read from it meanwhile (0 when it
- * read nothing), or undefined when the queue is not visible on this machine.
+ * How many bytes the server read from the connection during `ms`, or undefined when this
+ * machine cannot tell (no ss, or the connection is gone).
  */
 export async function bytesReadWhileWatched(serverPort: number, clientPort: number, ms: number): Promise<number | undefined> {
-  const start = serverRxQueue(serverPort, clientPort);
-  if (start === undefined) return undefined;
-  let lowest = start;
-  for (const until = Date.now() + ms; Date.now() < until; ) {
-    await sleep(50);
-    lowest = Math.min(lowest, serverRxQueue(serverPort, clientPort) ?? lowest);
-  }
-  return start - lowest;
+  const before = await serverBytesRead(serverPort, clientPort);
+  if (before === undefined) return undefined;
+  await sleep(ms);
+  const after = await serverBytesRead(serverPort, clientPort);
+  return after === undefined ? undefined : after - before;
 }
