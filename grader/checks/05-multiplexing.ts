@@ -1,7 +1,9 @@
 // Lesson 5: a line server for many clients at once. One server run serves every check,
 // as a real server keeps running whatever its clients do. The order matters: the first
 // checks use one connection, so a server with a global counter or one that serves clients
-// one at a time still reaches the check made to catch it.
+// one at a time still reaches the check made to catch it. The short-line flood comes after
+// the disconnect check (it resets its connection when done), and the unfinished line last
+// (it relies on the server ending after a client's FIN, which the check before it shows).
 import { escapeText } from '../net/escape.ts';
 import { ProgramExitedError } from '../net/connect.ts';
 import type { TcpPeer } from '../net/tcp-peer.ts';
