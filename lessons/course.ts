@@ -145,7 +145,7 @@ export const course: readonly Lesson[] = [
         start: 'npx tsx exercises/05-multiplexing/server.ts',
         reads: `${HOST_PORT}; any number of clients at once, each sending lines ending in "\\n"`,
         prints:
-          'answers every complete line with "N LINE\\n", N counting the lines of that connection from 1 (an unfinished line waits in that connection\'s buffer); stops reading from a client whose replies it cannot send yet; ends a connection after its replies once the client ends it; keeps running.',
+          'answers every complete line with "N LINE\\n", N counting the lines of that connection from 1; a line is every byte before "\\n", answered byte for byte (bytes above 0x7F, spaces and tabs at the ends, "\\r", and empty lines included; only "\\n" ends a line); an unfinished line waits in that connection\'s buffer, and one still unfinished when the client ends gets no answer; stops reading from a client whose replies it cannot send yet (pausing that socket only, with one "drain" listener per pause) and reads from it again only on "drain"; ends a connection after its replies once the client ends it; keeps running.',
       },
     ],
     hints: [

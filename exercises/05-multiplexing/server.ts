@@ -15,13 +15,15 @@ const server = net.createServer((socket) => {
   // Each "data" event is read readiness with the recv() already done.
   socket.on('data', (chunk: Buffer) => {
     // TODO: for every complete line (up to a NEWLINE byte), count it and write
-    // `${count} ${line}\n`. Keep what follows the last NEWLINE for the next chunk.
+    // `${count} ${line}\n`, the line's bytes as they came. Keep what follows the last
+    // NEWLINE for the next chunk.
     // TODO: when write() returns false, stop reading (pause) until "drain", then resume.
     void chunk;
     void NEWLINE;
   });
 
-  // TODO: "end" is recv() returning b''. End your side so the queued replies still go out.
+  // TODO: "end" is recv() returning b''. End your side so the queued replies still go out;
+  // a line left unfinished is not a line and gets no answer.
 
   // TODO: a reset client emits "error": log it; it must not stop the server.
 });

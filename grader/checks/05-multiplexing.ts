@@ -1,8 +1,11 @@
 // Lesson 5: a line server for many clients at once. One server run serves every check,
 // as a real server keeps running whatever its clients do. The order matters: the first
 // checks use one connection, so a server with a global counter or one that serves clients
-// one at a time still reaches the check made to catch it.
+// one at a time still reaches the check made to catch it. The short-line flood comes after
+// the disconnect check (it resets its connection when done), and the unfinished line last
+// (it relies on the server ending after a client's FIN, which the check before it shows).
 import { escapeText } from '../net/escape.ts';
+import { ProgramExitedError } from '../net/connect.ts';
 import type { TcpPeer } from '../net/tcp-peer.ts';
 import { formatDuration, sleep } from '../run/deadline.ts';
 import type { RunningProgram } from '../run/program.ts';
@@ -10,7 +13,10 @@ import { fail, type CheckContext, type LessonChecks } from './check.ts';
 import { crashReport } from './shared/exit.ts';
 import { startServerAndConnect } from './shared/listening.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './05-multiplexing/flood.ts';
-import { awaitLines, diagnoseReply, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
+import { bytesReadWhileWatched } from './05-multiplexing/rx-queue.ts';
+import { drainListenerWarning, SHORT_LINE_BYTES, ShortLineFlooder } from './05-multiplexing/short-flood.ts';
+import { awaitLines, diagnoseReply, type Replies, lineReaderOf, numbered, replyNumber, showLines } from './05-multiplexing/lines.ts';
+import { BYTE_LINES, diagnoseBytes, SPLIT_UTF8_PIECES } from './05-multiplexing/bytes.ts';
 
 const FILE = 'server.ts';
 /** 400 descriptors across the two processes: far below Linux's usual limit, under macOS's 256 each. */
@@ -26,6 +32,15 @@ const MANY_CLIENTS = 200;
 const FLOOD_LIMIT_BYTES = 48 * 2 ** 20;
 const FLOOD_CAP_BYTES = 128 * 2 ** 20;
 const FLOOD_STALL_MS = 1500;
+/** How long the stalled flooder's queue at the server is watched for reads without "drain". */
+const RESUME_WATCH_MS = 1000;
+/**
+ * What a paused socket may still read, late on a starved machine: Node fills its read
+ * buffer (16 KiB on Node 20, 64 KiB on 22) with reads of up to 64 KiB, then stops.
+ * Measured (ss, bytes_received minus Recv-Q): correct servers read 0 bytes in the watch;
+ * one that resumes on a 100 ms timer read 640 to 655 KiB.
+ */
+const READ_AFTER_PAUSE_BYTES = 128 * 1024;
 /**
  * The half-close check's last line. Its reply must be larger than what the socket buffers
  * take while the client is not reading (measured: 4 MiB send buffer plus about 0.2 MiB),
@@ -53,6 +68,18 @@ function failIfExited(program: RunningProgram, during: string, hint?: string): v
   });
 }
 
+/** Waits up to `ms` for the program to end: a dying server's closed connections are seen before its exit. */
+async function untilExitOr(program: RunningProgram, ms: number): Promise<void> {
+  if (program.running) await Promise.race([program.exited, sleep(ms)]);
+}
+
+/** What two clients' wrong answers say: one counter for all (numbers above 3), one buffer for all (lines glued). */
+function countersHint(sharedCounter: boolean, gluedLines: boolean): string | undefined {
+  if (sharedCounter) return 'Numbers above 3 mean one counter is shared by every connection. Declare it inside the connection callback (or a per-connection object), so each client counts from 1.';
+  if (gluedLines) return 'One client\'s unfinished line was glued to another client\'s line: one buffer is shared by every connection. Declare the buffer inside the connection callback, so each socket keeps its own unfinished line.';
+  return undefined;
+}
+
 function lines(context: CheckContext, purpose: string, prefix: string, count: number): string[] {
   const random = context.random(purpose);
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}-${random.word(3, 8)}`);
@@ -63,6 +90,7 @@ export const multiplexingChecks: LessonChecks = () => {
   let port: number;
   let first: TcpPeer;
   let flooder: Flooder;
+  let bystander: TcpPeer;
 
   const connect = (context: CheckContext, name: string) => context.connect(port, { name, program: server, deadlineMs: context.ms(5000) });
 
@@ -126,6 +154,38 @@ export const multiplexingChecks: LessonChecks = () => {
               : diagnoseReply(sent[0]!, 2, replies[0]),
           });
         }
+      },
+    },
+    {
+      id: 'answers-lines-as-bytes',
+      title: 'answers lines byte for byte: bytes above 0x7F, spaces and tabs at the ends, "\\r", empty lines',
+      hint: 'A line is every byte before "\\n", whatever they are: answer it exactly as it came, with no decoding, trimming or skipping.',
+      async run(context) {
+        first.clear();
+        const sentinel = `last-${context.random('bytes').word(3, 8)}`;
+        const sent = [...BYTE_LINES.map((line) => line.bytes), Buffer.from(sentinel, 'latin1')];
+        // The first line's pieces arrive as their own "data" events, each cut inside a character.
+        const [head, ...pieces] = SPLIT_UTF8_PIECES;
+        await first.send(head!);
+        for (const piece of pieces) {
+          await sleep(context.ms(150));
+          await first.send(piece);
+        }
+        await first.send(Buffer.concat([Buffer.from('\n'), ...sent.slice(1).flatMap((line) => [line, Buffer.from('\n')])]));
+        const reader = lineReaderOf(first);
+        await first
+          .until(() => reader.lines.some((reply) => reply.endsWith(sentinel)) || first.gotEnd || first.closed, context.ms(5000), `the answer to "${sentinel}"`)
+          .catch(() => undefined);
+        const replies = [...reader.lines];
+        failIfExited(server, 'after lines with bytes above 0x7F, spaces, "\\r" and an empty line');
+        const expected = numbered(sent.map((line) => line.toString('latin1')), 7);
+        if (replies.join('\n') !== expected.join('\n')) {
+          fail(`${FILE} did not answer ${sent.length} lines byte for byte`, {
+            expected: showLines(expected),
+            actual: showLines(replies, reader.rest()),
+            hint: diagnoseBytes(replies) ?? diagnoseReply(sentinel, 7 + BYTE_LINES.length, replies.at(-1)),
+          });
+        }
         first.end(); // done with this client; a server that serves one at a time may move on
       },
     },
@@ -138,13 +198,17 @@ export const multiplexingChecks: LessonChecks = () => {
         const b = await connect(context, 'client-b');
         const linesA = lines(context, 'per-connection-a', 'a', 3);
         const linesB = lines(context, 'per-connection-b', 'b', 3);
-        // Alternate the two clients' lines; only A's answers are awaited before A ends,
-        // so this check needs no concurrency (that is the next-but-one check's job).
+        // Alternate the two clients' lines, each of A's cut around one of B's, so that B's
+        // line arrives while half of A's waits in A's buffer. Only A's answers are awaited
+        // before A ends, so this check needs no concurrency (the next-but-one check's job).
         for (let i = 0; i < 3; i++) {
-          await a.send(`${linesA[i]}\n`);
-          await awaitLines(a, i + 1, context.ms(3000), `the answer to "${linesA[i]}"`);
+          const lineA = linesA[i]!;
+          await a.send(lineA.slice(0, 3));
+          await sleep(context.ms(50));
           await b.send(`${linesB[i]}\n`);
-          await sleep(context.ms(20));
+          await sleep(context.ms(50));
+          await a.send(`${lineA.slice(3)}\n`);
+          await awaitLines(a, i + 1, context.ms(3000), `the answer to "${lineA}"`);
         }
         const gotA = (await awaitLines(a, 3, context.ms(3000), 'three answers on client-a')).lines;
         a.end();
@@ -160,12 +224,12 @@ export const multiplexingChecks: LessonChecks = () => {
           if (got.join('\n') === expected.join('\n')) continue;
           const numbers = [...gotA, ...gotB].map(replyNumber).filter((n) => n !== undefined);
           const shared = numbers.some((n) => n > 3);
+          const sentAll: string[] = [...linesA, ...linesB];
+          const glued = [...gotA, ...gotB].some((reply) => !sentAll.includes(reply.replace(/^\d+ /, '')));
           fail(`${name} got ${got.length ? `the numbers ${got.map((reply) => replyNumber(reply) ?? '?').join(', ')}` : 'no answer'} for its three lines`, {
             expected: `${name}: ${showLines(expected)}`,
             actual: `client-a: ${showLines(gotA)}; client-b: ${showLines(gotB)}`,
-            hint: shared
-              ? 'Numbers above 3 mean one counter is shared by every connection. Declare it inside the connection callback (or a per-connection object), so each client counts from 1.'
-              : diagnoseReply(sent[0]!, 1, got[0]),
+            hint: countersHint(shared, glued) ?? diagnoseReply(sent[0]!, 1, got[0]),
           });
         }
       },
@@ -236,6 +300,8 @@ export const multiplexingChecks: LessonChecks = () => {
       title: 'stops reading from a client that sends without reading its replies',
       hint: BACKPRESSURE_HINT,
       async run(context) {
+        // Connected before the flood: a server that pauses every socket pauses this one too.
+        bystander = await connect(context, 'bystander');
         const peer = await connect(context, 'flooder');
         const filler = Buffer.from(context.random('flood').word(FLOOD_LINE_BYTES, FLOOD_LINE_BYTES), 'latin1');
         flooder = new Flooder(peer, context.transcript, filler);
@@ -246,13 +312,24 @@ export const multiplexingChecks: LessonChecks = () => {
           /heap out of memory/i.test(server.stderr.text)
             ? `It kept reading and queued every reply in memory until the heap was full. ${BACKPRESSURE_HINT}`
             : undefined);
-        if (flood.acceptedBytes <= FLOOD_LIMIT_BYTES && flood.end === 'stalled') return;
+        if (flood.acceptedBytes <= FLOOD_LIMIT_BYTES && flood.end === 'stalled') {
+          // The flooder reads nothing, so "drain" cannot fire: a server that reads on now
+          // resumed on something else. Without ss (not Linux) this is not judged.
+          const read = await bytesReadWhileWatched(port, peer.socket.localPort!, context.ms(RESUME_WATCH_MS));
+          context.transcript.note('grader', `the server read ${read ?? 'an unknown number of'} bytes from the stalled flooder in ${formatDuration(context.ms(RESUME_WATCH_MS))}`);
+          if (read === undefined || read <= READ_AFTER_PAUSE_BYTES) return;
+          fail(`${FILE} read ${read} more bytes from a client that read none of its replies, after it had stopped reading`, {
+            expected: 'no reading from the stalled client until its replies can be sent ("drain")',
+            actual: `${read} bytes read in ${formatDuration(context.ms(RESUME_WATCH_MS))} while none of its replies could go`,
+            hint: 'The server paused, then read again although "drain" could not have fired (the client read nothing): it resumes on something else, a timer perhaps. Resume only in the "drain" listener.',
+          });
+        }
         const expected = `at most ${mib(FLOOD_LIMIT_BYTES)} taken from a client that reads nothing (socket buffers plus a little)`;
         if (flood.end === 'cap' || flood.end === 'deadline') {
           fail(`${FILE} kept reading from a client that never reads its replies: ${mib(flood.acceptedBytes)} accepted, still going when the grader stopped`, {
             expected,
             actual: `${mib(flood.acceptedBytes)} accepted; the replies are queued in the server's memory`,
-            hint: `The server ignores write()'s return value, so its replies pile up in memory without bound. ${BACKPRESSURE_HINT}`,
+            hint: `It kept reading while its replies could not be sent, so they pile up in memory without bound: either it ignores write()'s return value, or it resumes before "drain" has fired (on a timer, or on its own). Only "drain" says the replies have gone. ${BACKPRESSURE_HINT}`,
           });
         }
         if (flood.end === 'closed') {
@@ -273,22 +350,33 @@ export const multiplexingChecks: LessonChecks = () => {
       title: 'answers other clients at once while one client is stalled',
       hint: 'Never wait in a loop for a socket to drain: nothing else runs while a loop spins, not even the drain. Register a "drain" listener and return from the "data" handler.',
       async run(context) {
-        const peer = await connect(context, 'bystander');
+        const peer = bystander;
         const line = `meanwhile-${context.random('bystander').word(3, 8)}`;
         await peer.send(`${line}\n`);
         const { lines: replies, rest } = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" while the flooder is stalled`);
         failIfExited(server, 'while one client was stalled');
-        if (replies[0] !== `1 ${line}`) {
-          const silent = replies.length === 0 && !rest;
-          fail(silent ? `${FILE} did not answer another client while the flooder was stalled` : `${FILE} answered another client wrongly while the flooder was stalled`, {
+        if (replies[0] === `1 ${line}`) return peer.end();
+        if (replies.length > 0 || rest) {
+          fail(`${FILE} answered another client wrongly while the flooder was stalled`, {
             expected: showLines([`1 ${line}`]),
             actual: showLines(replies, rest),
-            hint: silent
-              ? 'The whole server stopped: something blocks the event loop while one socket cannot be written (a while loop waiting for writableLength or for "drain"). Wait with an event listener instead, and return.'
-              : diagnoseReply(line, 1, replies[0]),
+            hint: diagnoseReply(line, 1, replies[0]) ?? (replies[0]?.endsWith(line)
+              ? 'Bytes of another connection came before this line: one buffer is shared by every connection. Keep each socket\'s unfinished line in its own buffer.'
+              : 'The answer is not "1 " and the line: each connection counts its own lines from 1 and answers each exactly.'),
           });
         }
-        peer.end();
+        // Silent. Whether it answers once the flooder reads tells a server that stopped
+        // reading every socket from one whose event loop is blocked.
+        flooder.peer.socket.resume();
+        const late = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" once the flooder reads again`);
+        failIfExited(server, 'while one client was stalled');
+        fail(`${FILE} did not answer another client while the flooder was stalled`, {
+          expected: showLines([`1 ${line}`]),
+          actual: late.lines.length > 0 ? `nothing, until the flooder read its replies; then ${showLines(late.lines, late.rest)}` : '(nothing, even after the flooder read its replies)',
+          hint: late.lines.length > 0
+            ? 'The server stopped reading from every client because one could not take its replies: pause only the socket whose write() returned false, and resume only that one on its "drain".'
+            : 'The whole server stopped: something blocks the event loop while one socket cannot be written (a while loop waiting for writableLength or for "drain"). Wait with an event listener instead, and return.',
+        });
       },
     },
     {
@@ -337,59 +425,97 @@ export const multiplexingChecks: LessonChecks = () => {
       title: 'clients that vanish mid-line or reset do not disturb the others',
       hint: 'Add socket.on("error", ...) that logs and returns: ECONNRESET and EPIPE concern that one client. Never exit or throw because of one connection.',
       async run(context) {
-        const [a1, a2, a3] = lines(context, 'survivor', 'keep', 3) as [string, string, string];
-        const keeper = await connect(context, 'keeper');
-        await keeper.send(`${a1}\n${a2}\n${a3.slice(0, 3)}`);
-        await awaitLines(keeper, 2, context.ms(3000), 'two answers on keeper');
-
-        // Leaves in the middle of a line: FIN after half a line.
-        const quitter = await connect(context, 'quitter');
-        await quitter.send(`half a li`);
-        context.transcript.note(quitter.name, 'closed the connection (FIN) in the middle of a line');
-        quitter.destroy();
-        // Resets while idle: the server's next read fails with ECONNRESET.
-        const idle = await connect(context, 'idle-reset');
-        await idle.send('x\n');
-        await awaitLines(idle, 1, context.ms(3000), 'an answer on idle-reset');
-        idle.reset();
-        // Resets with replies still queued for it: the server's writes fail.
-        const busy = await connect(context, 'busy-reset');
-        busy.socket.pause();
-        const busyLines = Array.from({ length: 64 }, (_, i) => flooder.line(i + 1));
-        // Not awaited: with small socket buffers these writes may never all be taken.
-        for (const line of busyLines) void busy.send(line);
-        await sleep(context.ms(300));
-        busy.reset();
-        await sleep(context.ms(500));
-
-        const crashHint = /Unhandled 'error' event/.test(server.stderr.text)
+        // A server that dies of a reset may do so late under load: every observation
+        // below that could be its death waits for the exit before it is judged.
+        const crashHint = () => /Unhandled 'error' event/.test(server.stderr.text)
           ? 'No "error" listener on a client socket: Node turns the reset into an uncaught exception that ends the whole server. Add socket.on("error", (err) => console.error(err.code)).'
           : 'An error of one client ended the whole server. Log it and let that connection go; never exit or rethrow from a socket\'s error or write callback.';
-        failIfExited(server, 'after clients disconnected mid-line and reset', crashHint);
+        const during = 'after clients disconnected mid-line and reset';
+        try {
+          const [a1, a2, a3] = lines(context, 'survivor', 'keep', 3) as [string, string, string];
+          const keeper = await connect(context, 'keeper');
+          await keeper.send(`${a1}\n${a2}\n${a3.slice(0, 3)}`);
+          await awaitLines(keeper, 2, context.ms(3000), 'two answers on keeper');
 
-        await keeper.send(`${a3.slice(3)}\n`);
-        const kept = await awaitLines(keeper, 3, context.ms(5000), 'the third answer on keeper');
-        const newcomer = await connect(context, 'newcomer');
-        const hello = `after-${context.random('newcomer').word(3, 8)}`;
-        await newcomer.send(`${hello}\n`);
-        const fresh = await awaitLines(newcomer, 1, context.ms(5000), 'an answer on newcomer');
-        failIfExited(server, 'after clients disconnected mid-line and reset', crashHint);
-        const expected = numbered([a1, a2, a3]);
-        if (kept.lines.join('\n') !== expected.join('\n')) {
-          fail('a client that stayed lost its state when others disconnected', {
-            expected: `keeper: ${showLines(expected)}`,
-            actual: `keeper: ${showLines(kept.lines, kept.rest)}`,
-            hint: 'Another client\'s disconnect changed this one\'s counter or buffer: keep all state per connection, and clean up only the socket that closed.',
-          });
+          // Leaves in the middle of a line: FIN after half a line.
+          const quitter = await connect(context, 'quitter');
+          await quitter.send(`half a li`);
+          context.transcript.note(quitter.name, 'closed the connection (FIN) in the middle of a line');
+          quitter.destroy();
+          // Resets while idle: the server's next read fails with ECONNRESET.
+          const idle = await connect(context, 'idle-reset');
+          await idle.send('x\n');
+          await awaitLines(idle, 1, context.ms(3000), 'an answer on idle-reset');
+          idle.reset();
+          // Resets with replies still queued for it: the server's writes fail.
+          const busy = await connect(context, 'busy-reset');
+          busy.socket.pause();
+          const busyLines = Array.from({ length: 64 }, (_, i) => flooder.line(i + 1));
+          // Not awaited: with small socket buffers these writes may never all be taken.
+          for (const line of busyLines) void busy.send(line);
+          await sleep(context.ms(300));
+          busy.reset();
+          await sleep(context.ms(500));
+
+          failIfExited(server, during, crashHint());
+
+          const hello = `after-${context.random('newcomer').word(3, 8)}`;
+          const expected = numbered([a1, a2, a3]);
+          let kept: Replies = { lines: [], rest: '', count: 0 };
+          let fresh: Replies = { lines: [], rest: '', count: 0 };
+          try {
+            await keeper.send(`${a3.slice(3)}\n`);
+            kept = await awaitLines(keeper, 3, context.ms(5000), 'the third answer on keeper');
+            const newcomer = await connect(context, 'newcomer');
+            await newcomer.send(`${hello}\n`);
+            fresh = await awaitLines(newcomer, 1, context.ms(5000), 'an answer on newcomer');
+            newcomer.end();
+          } catch (error) {
+            if (!(error instanceof ProgramExitedError)) throw error;
+          }
+          if (kept.lines.join('\n') !== expected.join('\n') || fresh.lines[0] !== `1 ${hello}`) await untilExitOr(server, context.ms(3000));
+          failIfExited(server, during, crashHint());
+          if (kept.lines.join('\n') !== expected.join('\n')) {
+            fail('a client that stayed lost its state when others disconnected', {
+              expected: `keeper: ${showLines(expected)}`,
+              actual: `keeper: ${showLines(kept.lines, kept.rest)}`,
+              hint: 'Another client\'s disconnect changed this one\'s counter or buffer: keep all state per connection, and clean up only the socket that closed.',
+            });
+          }
+          if (fresh.lines[0] !== `1 ${hello}`) {
+            fail('a new client was not answered after others disconnected', {
+              expected: `newcomer: ${showLines([`1 ${hello}`])}`,
+              actual: `newcomer: ${showLines(fresh.lines, fresh.rest)}`,
+            });
+          }
+          keeper.end();
+        } catch (error) {
+          // A connect to a server that died of a reset meanwhile.
+          if (!(error instanceof ProgramExitedError)) throw error;
+          failIfExited(server, during, crashHint());
+          throw error;
         }
-        if (fresh.lines[0] !== `1 ${hello}`) {
-          fail('a new client was not answered after others disconnected', {
-            expected: `newcomer: ${showLines([`1 ${hello}`])}`,
-            actual: `newcomer: ${showLines(fresh.lines, fresh.rest)}`,
-          });
-        }
-        keeper.end();
-        newcomer.end();
+      },
+    },
+    {
+      id: 'one-drain-listener',
+      title: 'keeps one "drain" listener per stalled socket while a client floods short lines',
+      hint: 'Pause and register the "drain" listener once per stall: if (!socket.write(reply) && !socket.isPaused()) { socket.pause(); socket.once("drain", () => socket.resume()); }',
+      async run(context) {
+        const peer = await connect(context, 'short-flooder');
+        const shortFlooder = new ShortLineFlooder(peer, context.transcript, Buffer.alloc(0));
+        const flood = await shortFlooder.flood(FLOOD_CAP_BYTES, context.ms(FLOOD_STALL_MS), context.ms(30_000));
+        context.transcript.note('grader', `the short-line flooder got ${mib(flood.acceptedBytes)} accepted in ${formatDuration(flood.elapsedMs)} (${flood.end})`);
+        failIfExited(server, `while a client sent ${SHORT_LINE_BYTES}-byte lines without reading`);
+        const warning = drainListenerWarning(server.stderr.text);
+        // Done with it: the server's error listener sees the reset.
+        peer.reset();
+        if (!warning) return;
+        fail(`${FILE} added a "drain" listener for every reply that did not fit, not one per pause`, {
+          expected: 'one "drain" listener per paused socket, and no warning',
+          actual: warning.trim(),
+          hint: 'The "drain" listeners pile up: every write() that returns false adds one more, hundreds for one chunk of short lines, and Node warns of a leak. Add it only when you pause: check !socket.isPaused() before socket.pause() and socket.once("drain", ...).',
+        });
       },
     },
     {
@@ -442,6 +568,35 @@ export const multiplexingChecks: LessonChecks = () => {
               : 'The replies differ: answer each line of the connection exactly once, in order.',
           });
         }
+      },
+    },
+    {
+      id: 'leaves-unfinished-line',
+      title: 'gives no answer to an unfinished last line when the client ends',
+      hint: 'A line is complete only when its "\\n" arrives. When the client ends, what is left in its buffer is not a line: drop it, then end().',
+      async run(context) {
+        const [line, tail] = lines(context, 'unfinished', 'tail', 2) as [string, string];
+        const peer = await connect(context, 'unfinished');
+        await peer.send(`${line}\n${tail}`);
+        peer.end();
+        // The previous check showed that the server ends after the client's FIN: whatever
+        // it answers comes before its own FIN.
+        const waited = context.ms(3000);
+        const ended = await peer.untilEndOrClose(waited, `${FILE} to close after the client's FIN`).then(() => true, () => false);
+        failIfExited(server, 'after a client ended in the middle of a line');
+        const { lines: replies, rest } = await awaitLines(peer, 1, 0, 'the answers so far');
+        const expected = numbered([line]);
+        if (replies.join('\n') === expected.join('\n') && !rest && ended) return;
+        const answeredTail = [...replies, rest].some((reply) => reply.endsWith(tail));
+        fail(answeredTail
+          ? `${FILE} answered the unfinished line "${tail}" that the client never ended with "\\n"`
+          : `${FILE} did not answer "${line}" and close, when the client ended after "${tail}" without "\\n"`, {
+          expected: `${showLines(expected)}, then FIN`,
+          actual: `${showLines(replies, rest)}${ended ? ', then FIN' : `, connection still open after ${formatDuration(waited)}`}`,
+          hint: answeredTail
+            ? 'The unfinished last line was answered: only a "\\n" completes a line. On "end", drop what is left in the buffer (readline\'s "line" events hand it over; do not answer it).'
+            : diagnoseReply(line, 1, replies[0]),
+        });
       },
     },
   ];

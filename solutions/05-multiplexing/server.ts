@@ -18,7 +18,8 @@ const server = net.createServer((socket) => {
 
   // Each "data" event is read readiness with the recv() already done.
   socket.on('data', (chunk: Buffer) => {
-    // Filled in: answer every complete line; keep what follows the last "\n" for later.
+    // Filled in: answer every complete line with its bytes as they came; keep what follows
+    // the last "\n" for later.
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       lineCount += 1;
@@ -35,7 +36,8 @@ const server = net.createServer((socket) => {
     if (start < chunk.length) unfinished.push(chunk.subarray(start));
   });
 
-  // Filled in: "end" is recv() returning b''. end() sends the queued replies, then FIN.
+  // Filled in: "end" is recv() returning b''. end() sends the queued replies, then FIN;
+  // what is left in `unfinished` is not a line and gets no answer.
   socket.on('end', () => socket.end());
 
   // Filled in: a reset (ECONNRESET, EPIPE) concerns this client only; log it and carry on.

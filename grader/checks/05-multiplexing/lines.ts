@@ -3,7 +3,7 @@
 // Each peer gets a LineReader that reads every chunk once, as it arrives: the work is
 // linear in what the server sends, and what is kept is bounded whatever it sends.
 import { GrowableBytes } from '../../net/byte-window.ts';
-import { escapeText } from '../../net/escape.ts';
+import { escapeBytes } from '../../net/escape.ts';
 import type { StreamReader, TcpPeer } from '../../net/tcp-peer.ts';
 
 const NEWLINE = 0x0a;
@@ -162,10 +162,13 @@ export async function awaitLines(peer: TcpPeer, count: number, ms: number, waite
   return repliesOf(peer);
 }
 
-/** Lines as the learner would read them in a terminal, for expected/actual. */
+/** Escaped bytes of a line read (or built) as latin1, one character per byte. */
+const escapeLatin1 = (text: string) => escapeBytes(Buffer.from(text, 'latin1'), 80);
+
+/** Lines as the learner would read them in a terminal, byte for byte, for expected/actual. */
 export function showLines(lines: readonly string[], rest = ''): string {
-  const shown = lines.map((line) => escapeText(`${line}\n`, 80));
-  if (rest) shown.push(`${escapeText(rest, 80)} (no "\\n" yet)`);
+  const shown = lines.map((line) => escapeLatin1(`${line}\n`));
+  if (rest) shown.push(`${escapeLatin1(rest)} (no "\\n" yet)`);
   return shown.length ? shown.join(', ') : '(nothing)';
 }
 

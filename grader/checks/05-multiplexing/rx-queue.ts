@@ -1,0 +1,35 @@
+// How many bytes the server read from one of its connections, as its kernel counts them:
+// `ss -ti` gives the bytes that arrived (bytes_received) and those still waiting unread
+// (Recv-Q); the difference is what the program has read. Taken twice while the client
+// reads nothing, it shows whether a paused server reads again without its "drain", and it
+// does not depend on when the samples are taken: arrivals move bytes from one term to the
+// other, only the program's reads change the difference.
+import { execFile } from 'node:child_process';
+import { sleep } from '../../run/deadline.ts';
+
+const SS_TIMEOUT_MS = 2000;
+
+/** Bytes read so far by the server on its socket from `serverPort` to `clientPort`, or undefined when ss cannot tell. */
+export function serverBytesRead(serverPort: number, clientPort: number): Promise<number | undefined> {
+  const filter = `( sport = :${serverPort} and dport = :${clientPort} )`;
+  return new Promise((resolve) => {
+    execFile('ss', ['-tinH', 'state', 'established', filter], { timeout: SS_TIMEOUT_MS }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      const recvQ = /^\s*(\d+)\s/.exec(stdout);
+      const received = /bytes_received:(\d+)/.exec(stdout);
+      resolve(recvQ && received ? Number(received[1]) - Number(recvQ[1]) : undefined);
+    });
+  });
+}
+
+/**
+ * How many bytes the server read from the connection during `ms`, or undefined when this
+ * machine cannot tell (no ss, or the connection is gone).
+ */
+export async function bytesReadWhileWatched(serverPort: number, clientPort: number, ms: number): Promise<number | undefined> {
+  const before = await serverBytesRead(serverPort, clientPort);
+  if (before === undefined) return undefined;
+  await sleep(ms);
+  const after = await serverBytesRead(serverPort, clientPort);
+  return after === undefined ? undefined : after - before;
+}
