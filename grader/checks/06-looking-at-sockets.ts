@@ -12,7 +12,7 @@ import { describeExit } from '../run/program.ts';
 import { expectErrorReport } from './06-looking-at-sockets/error-report.ts';
 import { FILE, FILE_ARGS, observe, shown, startChecker, untilLinesOrExit, type Run } from './06-looking-at-sockets/run.ts';
 import { SocketWatch, type Sighting } from './06-looking-at-sockets/socket-watch.ts';
-import { unreachableAddress, type Unreachable } from './06-looking-at-sockets/unreachable.ts';
+import { LOOPBACK_BROADCAST, unreachableAddress, type Unreachable } from './06-looking-at-sockets/unreachable.ts';
 import { BAD_ARGUMENTS, expectUsageError } from './06-looking-at-sockets/usage.ts';
 import { canMakeUnansweredPort, listenWithoutAnswering } from './06-unanswered-port.ts';
 import { fail, skip, type CheckContext, type LessonChecks } from './check.ts';
@@ -342,7 +342,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
         unreachable = await unreachableAddress(context, port);
         closedRun = startChecker(context, [String(port)]);
         if (unreachable) {
-          context.transcript.note('grader', `the next run gets HOST=${unreachable.host}, a multicast address: the kernel refuses a TCP connect to it with ${unreachable.code} before sending anything`);
+          context.transcript.note('grader', `the next run gets HOST=${unreachable.host}, the loopback network's broadcast address: the kernel refuses a TCP connect to it with ${unreachable.code} before sending anything`);
           errorRun = startChecker(context, [String(port)], { HOST: unreachable.host });
         }
         await untilLinesOrExit(closedRun, 1, context.ms(RUN_MS));
@@ -365,7 +365,7 @@ export const lookingAtSocketsChecks: LessonChecks = () => {
       title: 'reports a connect that fails with another error than ECONNREFUSED as "PORT error CODE", not "closed"',
       hint: 'Only ECONNREFUSED means closed. For any other err.code, report `${port} error ${err.code}`.',
       async run(context) {
-        if (!unreachable || !errorRun) skip('this machine does not refuse a TCP connect to a multicast address');
+        if (!unreachable || !errorRun) skip(`this machine does not refuse a TCP connect to ${LOOPBACK_BROADCAST} at once`);
         await untilLinesOrExit(errorRun, 1, context.ms(RUN_MS));
         await exitWithin(errorRun.program, context.ms(EXIT_MS));
         expectErrorReport(errorRun, observe(errorRun), unreachable);

@@ -1,7 +1,8 @@
 // Lesson 6: an address a connect fails on with another error than ECONNREFUSED, at once and
-// without a packet leaving the machine. The kernel refuses a TCP connect to a multicast
-// address before sending anything (Linux: ENETUNREACH). The grader tries it itself first and
-// expects the program to report the code the grader saw.
+// without a packet being sent. 127.255.255.255 is the broadcast address of the loopback network
+// 127.0.0.0/8, and the kernel refuses a TCP connect to a broadcast address before sending
+// anything (Linux: ENETUNREACH). Traffic stays on loopback: no other address is ever tried. The
+// grader tries it itself first and expects the program to report the code the grader saw.
 import net from 'node:net';
 import { sleep } from '../../run/deadline.ts';
 import type { CheckContext } from '../check.ts';
@@ -13,14 +14,12 @@ export interface Unreachable {
   readonly code: string;
 }
 
-/** A multicast address of the run's family: no TCP connection can be made to it. */
-function multicastFor(host: string): string {
-  return net.isIPv6(host) ? 'ff0e::1' : '224.0.0.1';
-}
+/** Loopback's broadcast address: no TCP connection can be made to it. IPv6 has no such address on loopback. */
+export const LOOPBACK_BROADCAST = '127.255.255.255';
 
 /** The address and the error code the grader's own connect got; undefined if it did not fail with a code other than ECONNREFUSED. */
 export async function unreachableAddress(context: CheckContext, port: number): Promise<Unreachable | undefined> {
-  const host = multicastFor(context.host);
+  const host = LOOPBACK_BROADCAST;
   const socket = net.connect({ host, port });
   context.onCleanup(() => socket.destroy());
   // Not a wait on the program: if this machine routes it somewhere, the check is not run.
