@@ -14,6 +14,7 @@ const server = net.createServer((conn) => {
   // TODO: recv()/sendall(): write every "data" chunk back unchanged.
   // TODO: recv() returned b'': on "end", close your side so queued bytes are still sent.
   // TODO: a reset client emits "error": handle it instead of crashing.
+  // TODO: this placeholder drops every client at once: delete it when the TODOs above are done.
   conn.destroy();
 });
 
