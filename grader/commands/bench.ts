@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { course, findLesson } from '../../lessons/course.ts';
+import { measureManyConnections, type LoadFigures } from '../bench/many-connections.ts';
 import { measureLesson, measureStarts, type LessonFigure } from '../bench/measure.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
@@ -7,6 +8,15 @@ import { defineCommand } from './define.ts';
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function loadLines(load: LoadFigures): string[] {
+  const memory = load.kibPerConnection === undefined ? 'memory not measurable here' : `${load.kibPerConnection} KiB of server memory per connection`;
+  return [
+    `Lesson 5 reference under load: ${load.answered} of ${load.connections} connections open at once and answered${load.limit ? ` (stopped at ${load.opened}: ${load.limit})` : ''}`,
+    `  round trip p50 ${load.roundTripMs.p50} ms, p99 ${load.roundTripMs.p99} ms; ${memory}`,
+    `  one connection: ${load.throughputMiBs} MiB/s, ${load.ratioToPipe} × a bare socket.pipe(socket) echo (${load.pipeMiBs} MiB/s)`,
+  ];
 }
 
 /** `npm run bench`: grading speed as ratios to a program start, never asserted anywhere. */
@@ -18,6 +28,7 @@ export const benchCommand = defineCommand({
     runs: { type: 'string', value: 'N', description: 'starts measured per way of starting (default 5); lessons are graded once' },
     json: { type: 'boolean', description: 'print the figures as JSON' },
     seed: { type: 'string', value: 'N', description: 'the seed of every grading (default 1)' },
+    connections: { type: 'string', value: 'N', description: "with lesson 5: connections the reference server holds at once (default 10000; 0 skips the load figures)" },
   },
   footer: 'The machine is shared and noisy: compare ratios within one run, not seconds across runs.',
   run: async ({ values, positionals }, io) => {
@@ -27,11 +38,14 @@ export const benchCommand = defineCommand({
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${values.seed}: expected a whole number`);
     const lessons = positionals.length ? positionals.map((name) => findLesson(name)) : [...course];
     const starts = measureStarts(runs);
+    const connections = values.connections === undefined ? 10_000 : Number(values.connections);
+    if (!Number.isInteger(connections) || connections < 0) throw new UsageError(`--connections ${values.connections}: expected a whole number`);
     const figures: LessonFigure[] = [];
     for (const lesson of lessons) figures.push(await measureLesson(lesson, starts.tsxCli, seed));
+    const load = connections > 0 && lessons.some((lesson) => lesson.slug === '05-multiplexing') ? await measureManyConnections(connections) : undefined;
     const machine = { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` };
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson5Load: load }, null, 2)}\n`);
     } else {
       writeLines(io.stdout, [
         `Node ${machine.node}, ${machine.cpus} cores, ${machine.platform}`,
@@ -43,6 +57,7 @@ export const benchCommand = defineCommand({
           (figure) =>
             `| ${figure.lesson} | ${formatMs(figure.ms)}${figure.status === 'pass' ? '' : ` (${figure.status})`} | ${figure.tsxStarts} | ${figure.slowest.map((check) => `${check.id} ${formatMs(check.ms)}`).join(', ')} |`,
         ),
+        ...(load ? ['', ...loadLines(load)] : []),
       ]);
     }
     return figures.every((figure) => figure.status === 'pass') ? EXIT.pass : EXIT.fail;
