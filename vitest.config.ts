@@ -6,6 +6,9 @@ export default defineConfig({
     // Grading spawns real processes; two workers match the two cores of these machines.
     pool: 'forks',
     maxWorkers: 2,
+    // Catalogue gradings mostly wait on the programs' timers and sockets: four at a time per
+    // worker. Each has its own HOST (from its seed), its own claimed ports and its own folder.
+    maxConcurrency: 4,
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },

@@ -57,7 +57,7 @@ async function movedToDiagnoses(slug: string): Promise<boolean> {
   return Object.keys((await loadGrading(slug)).diagnoses).length > 0;
 }
 
-/** Registers the tests for one lesson's catalogue. */
+/** Registers the tests for one lesson's catalogue; its gradings run concurrently (vitest.config.ts maxConcurrency). */
 export function catalogueTests(slug: string, catalogue: Catalogue): void {
   const lesson = lessonOf(slug);
   const folder = path.join(fixturesRoot, slug);
@@ -96,7 +96,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
       expect(unshown, 'diagnoses no wrong program shows').toEqual([]);
     });
 
-    it.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
+    it.concurrent.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
       const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? 11, { ipv6: entry.ipv6 });
       expect(firstFailure(result), `${entry.mistake}\n${describe(result)}`).toBe(entry.failsAt);
       const failed = result.checks.find((check) => check.id === entry.failsAt)!;
@@ -106,7 +106,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
       await expectNothingLeft(result);
     });
 
-    it.each(catalogue.right)('passes "$name" ($style)', async (entry) => {
+    it.concurrent.each(catalogue.right)('passes "$name" ($style)', async (entry) => {
       const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? 13, { ipv6: entry.ipv6 });
       expect(result.status, describe(result)).toBe('pass');
       await expectNothingLeft(result);
