@@ -7,7 +7,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Catalogue gradings mostly wait on the programs' timers and sockets: four at a time per
-    // worker. Each has its own HOST (from its seed), its own claimed ports and its own folder.
+    // worker. Each has its own claimed ports and folder; a fixture that hard-codes a port has a
+    // seed, so a HOST, of its own.
     maxConcurrency: 4,
     testTimeout: 120_000,
     hookTimeout: 60_000,
