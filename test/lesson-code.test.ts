@@ -2,39 +2,13 @@
 // of its own; blocks marked `ts partial` or `ts wrong` are the only ones left out.
 import fs from 'node:fs';
 import path from 'node:path';
-import MarkdownIt from 'markdown-it';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { course } from '../lessons/course.ts';
 import { lessonsRoot, repoRoot } from '../grader/paths.ts';
+import { parser, tsBlocks, type CodeBlock } from './helpers/lesson-blocks.ts';
 
-interface CodeBlock {
-  /** Shown in failures: "lessons/03-framing.md". */
-  readonly lessonFile: string;
-  /** 1-based line of the opening fence. */
-  readonly line: number;
-  readonly info: string;
-  readonly code: string;
-  readonly verdict: 'compile' | 'skip' | 'bad marker';
-}
-
-const TS_LANGUAGES = new Set(['ts', 'typescript']);
-const SKIP_MARKERS = new Set(['partial', 'wrong']);
-const parser = new MarkdownIt();
 const workRoot = path.join(repoRoot, 'test', '.work', 'lesson-code');
-
-function tsBlocks(markdown: string, lessonFile: string): CodeBlock[] {
-  return parser
-    .parse(markdown, {})
-    .filter((token) => token.type === 'fence')
-    .flatMap((token) => {
-      const info = token.info.trim();
-      const [language = '', ...marks] = info.split(/\s+/);
-      if (!TS_LANGUAGES.has(language.toLowerCase())) return [];
-      const verdict = marks.length === 0 ? 'compile' : marks.length === 1 && SKIP_MARKERS.has(marks[0]!) ? 'skip' : 'bad marker';
-      return [{ lessonFile, line: token.map![0] + 1, info, code: token.content, verdict } satisfies CodeBlock];
-    });
-}
 
 /** Each block as its own file; the diagnostics, worded with the lesson's file and line. */
 function typeCheck(blocks: readonly CodeBlock[], folder: string): Map<CodeBlock, string[]> {
