@@ -10,8 +10,8 @@ const PORT = Number(process.env.PORT ?? 65432);
 const server = net.createServer((socket) => {
   // TODO: one FrameDecoder per connection: where would a global one go wrong?
   socket.on('data', (chunk: Buffer) => {
-    // TODO: push the chunk into the decoder; for every whole frame it returns, write
-    // encodeFrame(the payload reversed). Copy before reversing: reverse() works in place.
+    // TODO: push the chunk into the decoder; answer every whole frame it returns with a
+    // frame holding the payload's bytes in reverse order.
     void chunk;
     void encodeFrame;
     void FrameDecoder;
