@@ -45,8 +45,8 @@ describe('grade:class', () => {
     expect(stdout()).toContain('2 × lesson-1: listens on HOST:PORT and accepts a client');
     // The stub's bare server.listen() binds every address on a port of the kernel's choosing.
     const bob = report.rows.find((row: ClassRow) => row.student === 'bob');
-    expect(bob.diagnosis).toBe('hard-coded-port');
-    expect(stdout()).toMatch(/Mistakes seen most:\n(.*\n)*  \d × lesson-1: hard-coded-port/);
+    expect(bob.diagnosis).toBe('listens-without-arguments');
+    expect(stdout()).toMatch(/Mistakes seen most:\n(.*\n)*  \d × lesson-1: listens-without-arguments/);
   });
 });
 

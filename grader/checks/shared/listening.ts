@@ -1,10 +1,12 @@
 // Starting a learner's server and connecting to it, with a diagnosis when it listens
 // somewhere else than HOST:PORT (a hard-coded port, 0.0.0.0, "localhost").
+import fs from 'node:fs';
+import path from 'node:path';
 import { DeadlineError, pollUntil } from '../../run/deadline.ts';
 import { hasProc, socketsOf, type KernelSocket } from '../../run/proc.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
-import { fail, type CheckContext, type StartOptions } from '../check.ts';
+import { fail, withFact, type CheckContext, type StartOptions } from '../check.ts';
 import { listeningDiagnoses as diagnoses } from './diagnoses.ts';
 
 export function hostPort(host: string, port: number): string {
@@ -12,6 +14,8 @@ export function hostPort(host: string, port: number): string {
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);
+/** The guide's port, the default a learner hard-codes. */
+const GUIDE_PORT = 65432;
 
 /** What the program has bound, per the kernel (Linux); empty where that cannot be seen. */
 export function boundSockets(program: RunningProgram, kind: 'tcp' | 'udp'): KernelSocket[] {
@@ -21,12 +25,12 @@ export function boundSockets(program: RunningProgram, kind: 'tcp' | 'udp'): Kern
   );
 }
 
-/** Linux: the program's listening TCP sockets, as soon as it has one (empty once it exits, after `ms`, or elsewhere). */
-async function firstListeningSockets(program: RunningProgram, ms: number): Promise<KernelSocket[]> {
+/** Linux: the program's listening TCP sockets, as soon as it has one (empty once it exits or `hopeless` says so, after `ms`, or elsewhere). */
+async function firstListeningSockets(program: RunningProgram, ms: number, hopeless: () => boolean): Promise<KernelSocket[]> {
   if (!hasProc) return [];
   const probe = () => {
     const sockets = boundSockets(program, 'tcp');
-    return sockets.length > 0 || !program.running ? sockets : undefined;
+    return sockets.length > 0 || !program.running || hopeless() ? sockets : undefined;
   };
   return pollUntil(probe, ms, `${program.label} to listen`).catch(() => []);
 }
@@ -49,20 +53,50 @@ export function assertBoundExactly(
   }
 }
 
+/**
+ * listen(HOST, PORT), arguments swapped: Node takes the string for the path of a Unix socket, so
+ * a socket file named like HOST appears in the program's folder (or, where the folder is read-only,
+ * the listen fails naming it).
+ */
+function listenedOnHostAsPath(context: CheckContext, program: RunningProgram): boolean {
+  try {
+    if (fs.statSync(path.join(context.lessonDir, context.host)).isSocket()) return true;
+  } catch {
+    // No such file: look at what the program said.
+  }
+  return program.stderr.text.split('\n').some((line) => /\blisten E[A-Z]+\b/.test(line) && line.includes(context.host) && !line.includes(`${context.host}:`));
+}
+
 /** Explains a server that never became reachable on HOST:PORT. */
 export function diagnoseNotListening(context: CheckContext, program: RunningProgram, port: number, kind: 'tcp' | 'udp', cause: Error): never {
   const elsewhere = boundSockets(program, kind);
   const expected = `${kind === 'tcp' ? 'listening' : 'bound'} on ${hostPort(context.host, port)} (HOST and PORT from the environment)`;
+  if (kind === 'tcp' && listenedOnHostAsPath(context, program)) {
+    fail(`${program.label} listens on a Unix socket named ${JSON.stringify(context.host)}, not on ${hostPort(context.host, port)}`, {
+      expected,
+      actual: `a socket file ${context.host} in its folder`,
+      diagnosis: diagnoses['listen-arguments-swapped'],
+    });
+  }
   if (elsewhere.length > 0) {
     const actual = elsewhere.map((socket) => hostPort(socket.address, socket.port)).join(', ');
     const wrongPort = elsewhere.every((socket) => socket.port !== port);
     fail(`${program.label} is ${kind === 'tcp' ? 'listening' : 'bound'} on ${actual}, not on ${hostPort(context.host, port)}`, {
       expected,
       actual,
-      diagnosis: wrongPort ? diagnoses['hard-coded-port'] : diagnoses['hard-coded-host'],
+      diagnosis: wrongPort ? wrongPortDiagnosis(elsewhere, kind) : diagnoses['hard-coded-host'],
     });
   }
   throw cause;
+}
+
+/** Every address and a port of the kernel's choosing: listen() or bind() given neither; else a port of its own. */
+function wrongPortDiagnosis(bound: readonly KernelSocket[], kind: 'tcp' | 'udp') {
+  const guidePort = bound.some((socket) => socket.port === GUIDE_PORT);
+  if (bound.every((socket) => WILDCARDS.has(socket.address)) && !guidePort) {
+    return withFact(diagnoses['listens-without-arguments'], `It ${kind === 'tcp' ? 'listens' : 'is bound'} on every address, port ${bound[0]!.port}.`);
+  }
+  return diagnoses['hard-coded-port'];
 }
 
 /** Starts `file` on a fresh port and connects once it listens; that connection is returned for use. */
@@ -77,13 +111,15 @@ export async function startServerAndConnect(
   const waitMs = context.ms(8000);
   // A one-client server closes its listening socket the moment it accepts, so what it
   // bound must be read before the grader connects: afterwards only the connection is left.
-  const listening = await firstListeningSockets(program, waitMs);
+  const listening = await firstListeningSockets(program, waitMs, () => listenedOnHostAsPath(context, program));
   assertBoundExactly(context, program, port, 'tcp', listening.filter((socket) => socket.port === port));
   let peer: TcpPeer;
   try {
     // Once it has listened elsewhere for a while, waiting longer will not help.
     const listensElsewhereSince = Date.now() + context.ms(1500);
-    const giveUp = () => Date.now() > listensElsewhereSince && boundSockets(program, 'tcp').some((socket) => socket.port !== port || socket.address !== context.host);
+    const giveUp = () =>
+      listenedOnHostAsPath(context, program) ||
+      (Date.now() > listensElsewhereSince && boundSockets(program, 'tcp').some((socket) => socket.port !== port || socket.address !== context.host));
     const deadlineMs = Math.max(context.ms(1000), waitMs - (Date.now() - started));
     peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs, giveUp });
   } catch (error) {
