@@ -1,8 +1,9 @@
 // The learner's progress, kept in a local, git-ignored file. Written atomically (temp file
 // + rename); deleting it loses nothing but the table and the hints already revealed.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { course, type Lesson } from '../lessons/course.ts';
+import { course, lessonFiles, type Lesson } from '../lessons/course.ts';
 import type { LessonResult } from './grade.ts';
 import { repoRoot } from './paths.ts';
 
@@ -11,6 +12,8 @@ export interface LessonProgress {
   /** Title of the first check that did not pass. */
   readonly failedCheck?: string;
   readonly at: string;
+  /** What was graded: a hash of the lesson's files then (see filesHash). */
+  readonly filesHash?: string;
 }
 
 export interface Progress {
@@ -43,13 +46,34 @@ export function writeProgress(progress: Progress): void {
   fs.renameSync(temporary, file);
 }
 
-export function recordResult(lesson: Lesson, result: LessonResult): void {
+/** A hash of the lesson's files in `root` (names and contents), so a result can tell it is stale. */
+export function filesHash(lesson: Lesson, root: string): string {
+  const hash = createHash('sha256');
+  for (const file of lessonFiles(lesson)) {
+    hash.update(`${file}\0`);
+    try {
+      hash.update(fs.readFileSync(path.join(root, lesson.slug, file)));
+    } catch {
+      hash.update('\0missing');
+    }
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The result is about other files than those in `root` now: they changed since it was graded. */
+export function isStale(lesson: Lesson, entry: LessonProgress, root: string): boolean {
+  return entry.filesHash !== undefined && entry.filesHash !== filesHash(lesson, root);
+}
+
+export function recordResult(lesson: Lesson, result: LessonResult, root: string): void {
   const progress = readProgress();
   const failed = result.checks.find((check) => check.status !== 'pass');
   const entry: LessonProgress = {
     status: result.status,
     ...(failed ? { failedCheck: failed.title } : {}),
     at: new Date().toISOString(),
+    filesHash: filesHash(lesson, root),
   };
   writeProgress({ ...progress, lessons: { ...progress.lessons, [lesson.slug]: entry } });
 }

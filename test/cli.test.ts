@@ -105,6 +105,21 @@ describe('grade', () => {
     expect(stdout()).toContain('Next: npm run lesson 2');
   });
 
+  it('says when the files changed since the result it shows', async () => {
+    const copy = path.join(scratch, 'exercises');
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), path.join(copy, '01-echo-server'), { recursive: true });
+    process.env.SOCKETS_COURSE_EXERCISES = copy;
+    expect(await main(['grade', '1', '--seed', '4'], recordingIo().io)).toBe(1);
+    const fresh = recordingIo();
+    await main(['grade'], fresh.io);
+    expect(fresh.stdout()).toMatch(/lesson-1 .*✗ failing at: listens/);
+    expect(fresh.stdout()).not.toContain('files changed since');
+    fs.appendFileSync(path.join(copy, '01-echo-server', 'server.ts'), '// an edit\n');
+    const stale = recordingIo();
+    await main(['grade'], stale.io);
+    expect(stale.stdout()).toMatch(/lesson-1 .*✗ failing at: listens.*\(files changed since: npm run grade lesson-1\)/);
+  });
+
   it('survives a damaged progress file', async () => {
     fs.writeFileSync(process.env.SOCKETS_COURSE_PROGRESS!, '{ not json');
     const { io, stdout } = recordingIo();

@@ -81,7 +81,7 @@ async function gradeLessonCommand(
         },
   });
   // One check passing is not the lesson passing: only whole gradings are recorded.
-  if (source.isLearnerCopy && !only) recordResult(lesson, result);
+  if (source.isLearnerCopy && !only) recordResult(lesson, result, source.root);
   control.onResult?.(result);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(toJsonResult(result), null, 2)}\n`);
