@@ -48,3 +48,39 @@ export function formatDiff(lines: readonly DiffLine[], context = 3): string[] {
   }
   return out;
 }
+
+/**
+ * The code of a TypeScript file with comments, blank lines, indentation and runs of spaces left
+ * out, one statement line per line: what `compare` diffs, so that only differences that matter
+ * show. Strings (quotes and template literals) are kept as they are.
+ */
+export function codeOnly(text: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote) {
+      out += char;
+      if (char === '\\') out += text[++i] ?? '';
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+      continue;
+    }
+    if (char === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === '`') quote = char;
+    out += char;
+  }
+  return out
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}

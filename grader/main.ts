@@ -7,6 +7,7 @@ import { compareCommand } from './commands/compare.ts';
 import { gradeCommand } from './commands/grade.ts';
 import { hintCommand } from './commands/hint.ts';
 import { resetCommand } from './commands/reset.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { stressCommand } from './commands/stress.ts';
 import { syncCommand } from './commands/sync.ts';
 import { watchCommand } from './commands/watch.ts';
@@ -24,6 +25,7 @@ const commands: Readonly<Record<string, Command<never>>> = {
   hint: hintCommand,
   compare: compareCommand,
   reset: resetCommand,
+  restore: restoreCommand,
   stress: stressCommand,
   watch: watchCommand,
   workflow: workflowCommand,

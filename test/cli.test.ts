@@ -160,7 +160,13 @@ describe('compare', () => {
     const { io, stdout } = recordingIo();
     expect(await main(['compare', 'lesson-1', '--force'], io)).toBe(0);
     expect(stdout()).toContain('--- yours:');
-    expect(stdout()).toMatch(/^- .*TODO/m);
-    expect(stdout()).toMatch(/^\+ .*Filled in/m);
+    // Code only: the stub's bare listen() against the reference's, and no comment lines.
+    expect(stdout()).toMatch(/^- server\.listen\(\);$/m);
+    expect(stdout()).toMatch(/^\+ server\.listen\(PORT, HOST\);$/m);
+    expect(stdout()).not.toMatch(/TODO|Filled in/);
+    const exact = recordingIo();
+    expect(await main(['compare', 'lesson-1', '--force', '--exact'], exact.io)).toBe(0);
+    expect(exact.stdout()).toMatch(/^- .*TODO/m);
+    expect(exact.stdout()).toMatch(/^\+ .*Filled in/m);
   });
 });

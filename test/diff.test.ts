@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffLines, formatDiff } from '../grader/diff.ts';
+import { codeOnly, diffLines, formatDiff } from '../grader/diff.ts';
 
 describe('diffLines', () => {
   it('marks nothing on equal text', () => {
@@ -23,5 +23,31 @@ describe('diffLines', () => {
     expect(lines).toContain('- line 2');
     expect(lines).toContain('+ line seventeen');
     expect(lines).not.toContain('  line 10');
+  });
+});
+
+describe('codeOnly', () => {
+  it('leaves out comments, blank lines and spacing, and keeps strings whole', () => {
+    const mine = [
+      "// Lesson 1: my server",
+      "const url = 'http://example'; // the // in the string stays",
+      '',
+      '/* a block',
+      '   comment */ const  x   =  1;',
+      '    conn.on("data", (chunk) => conn.write(chunk));',
+      'const t = `a // b`;',
+    ].join('\n');
+    expect(codeOnly(mine).split('\n')).toEqual([
+      "const url = 'http://example';",
+      'const x = 1;',
+      'conn.on("data", (chunk) => conn.write(chunk));',
+      'const t = `a // b`;',
+    ]);
+  });
+
+  it('makes two programs that differ only in comments and layout compare equal', () => {
+    const reference = "// Filled in: echo.\nconn.on('data', (chunk) => conn.write(chunk));\n";
+    const mine = "conn.on('data', (chunk) =>   conn.write(chunk)); // echo it\n\n";
+    expect(diffLines(codeOnly(mine), codeOnly(reference)).every((line) => line.kind === 'same')).toBe(true);
   });
 });

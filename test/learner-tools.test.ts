@@ -46,6 +46,34 @@ describe('reset', () => {
   });
 });
 
+describe('restore', () => {
+  it('undoes a reset with the newest backup, saving what it replaces, and can itself be undone', async () => {
+    const lessonDir = path.join(scratch, 'copy', '01-echo-server');
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), lessonDir, { recursive: true });
+    const file = path.join(lessonDir, 'server.ts');
+    const mine = '// my work in progress\n';
+    fs.writeFileSync(file, mine);
+    expect(await main(['reset', '1', '--dir', 'copy'], recordingIo({ cwd: scratch }).io)).toBe(0);
+    const stub = fs.readFileSync(file, 'utf8');
+
+    const restored = recordingIo({ cwd: scratch });
+    expect(await main(['restore', '1', '--dir', 'copy'], restored.io)).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(mine);
+    expect(restored.stdout()).toMatch(/the version it replaces is saved as \S+/);
+
+    expect(await main(['restore', '1', '--dir', 'copy'], recordingIo({ cwd: scratch }).io)).toBe(0);
+    expect(fs.readFileSync(file, 'utf8'), 'the second restore brings back what the first replaced').toBe(stub);
+  });
+
+  it('says so, with exit code 2, when there is nothing to restore', async () => {
+    fs.cpSync(path.join(pristineExercisesRoot(), '01-echo-server'), path.join(scratch, 'copy', '01-echo-server'), { recursive: true });
+    const { io, stderr } = recordingIo({ cwd: scratch });
+    expect(await main(['restore', '1', '--dir', 'copy'], io)).toBe(2);
+    expect(stderr()).toMatch(/lesson 1 has no backups to restore: npm run reset makes them/);
+    expect(await main(['restore', '1', '--dir', 'copy', '--backup', 'nope.ts'], io)).toBe(2);
+  });
+});
+
 describe.each([
   ['fs.watch', []],
   ['polling', ['--poll']],

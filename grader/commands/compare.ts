@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findLesson, lessonFiles } from '../../lessons/course.ts';
-import { diffLines, formatDiff } from '../diff.ts';
+import { codeOnly, diffLines, formatDiff } from '../diff.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
 import { defineCommand } from './define.ts';
@@ -25,11 +25,12 @@ export const compareCommand = defineCommand({
   options: {
     force: { type: 'boolean', description: 'show the reference before the lesson passes' },
     dir: { type: 'string', value: 'PATH', description: 'compare another copy laid out like exercises/' },
+    exact: { type: 'boolean', description: 'compare every line, comments and spacing too' },
   },
   run: ({ values, positionals }, io) => compareLesson(values, positionals[0]!, io),
 });
 
-async function compareLesson(values: { force?: boolean; dir?: string }, name: string, io: Io): Promise<number> {
+async function compareLesson(values: { force?: boolean; dir?: string; exact?: boolean }, name: string, io: Io): Promise<number> {
   const lesson = findLesson(name);
   const source = resolveSource({ dir: values.dir }, io.cwd);
   const passed = readProgress().lessons[lesson.slug]?.status === 'pass';
@@ -41,12 +42,13 @@ async function compareLesson(values: { force?: boolean; dir?: string }, name: st
     return EXIT.fail;
   }
   const paint = painter(colorEnabled(io.stdout, io.env));
-  const lines: string[] = [];
+  const lines: string[] = values.exact ? [] : [paint('dim', 'Comments, blank lines and spacing are left out (--exact shows every line).'), ''];
   for (const file of lessonFiles(lesson)) {
     const mine = path.join(source.root, lesson.slug, file);
     const reference = path.join(solutionsRoot, lesson.slug, file);
     if (!fs.existsSync(mine)) throw new UsageError(`missing file ${path.relative(io.cwd, mine)}`);
-    const diff = formatDiff(diffLines(fs.readFileSync(mine, 'utf8'), fs.readFileSync(reference, 'utf8')));
+    const [yours, theirs] = [fs.readFileSync(mine, 'utf8'), fs.readFileSync(reference, 'utf8')].map((text) => (values.exact ? text : codeOnly(text)));
+    const diff = formatDiff(diffLines(yours!, theirs!));
     lines.push(paint('bold', `--- yours:     ${path.relative(io.cwd, mine)}`), paint('bold', `+++ reference: ${path.relative(io.cwd, reference)}`));
     lines.push(...(diff.length ? diff.map((line) => paintDiffLine(line, paint)) : ['(identical)']), '');
   }
