@@ -174,10 +174,9 @@ export const resumesAfterDrain: ScenarioCheck<OneServer> = {
     if (mismatch !== -1 || got.length > expected.length) {
       const at = mismatch === -1 ? lineCount + 1 : mismatch + 1;
       const gotLine = got.toString('latin1').split('\n')[at - 1] ?? '';
-      fail(`reply ${at} of the ${lineCount} to the stalled client is not "${at} flood ${at} …"`, {
+      fail(`reply ${at} of the ${lineCount} to the stalled client is not "${at} flood ${at} …": answer the lines of one connection in the order they came, each exactly once`, {
         expected: escapeText(`${at} flood ${at} `, 40) + '…',
         actual: escapeText(gotLine.slice(0, 40), 40) + (gotLine.length > 40 ? '…' : ''),
-        diagnosis: diagnoses['answers-lines-out-of-order'],
       });
     }
     peer.clear();

@@ -49,7 +49,6 @@ export const diagnoses = defineDiagnoses({
   'blocks-event-loop':
     'The whole server stopped: something blocks the event loop while one socket cannot be written (a while loop waiting for writableLength or for "drain"). Wait with an event listener instead, and return.',
   'never-resumes': 'The server paused the socket and never resumed it. Call socket.resume() on "drain", when the queued replies have been sent.',
-  'answers-lines-out-of-order': 'Answer the lines of one connection in the order they came, each exactly once; keep the unfinished part of a chunk for the next one.',
   'drain-listener-per-write':
     'The "drain" listeners pile up: every write() that returns false adds one more, hundreds for one chunk of short lines, and Node warns of a leak. Add it only when you pause: check !socket.isPaused() before socket.pause() and socket.once("drain", ...).',
   // One client's trouble is its own.
