@@ -1,8 +1,11 @@
 // The lines of the "lines are bytes" check, and what a wrong set of answers says about the
 // server. A line is every byte up to "\n": bytes above 0x7F (a character split across
 // chunks, bytes that are not UTF-8), spaces and tabs at either end, a "\r" before the "\n",
-// a lone "\r" inside, and no bytes at all. Each case is observed in the replies; the hint
-// names the first one, in an order that puts the most telling first.
+// a lone "\r" inside, and no bytes at all. Each case is observed in the replies; the
+// diagnosis names the first one, in an order that puts the most telling first.
+
+import type { Diagnosis } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 
 /** One line as sent, without its "\n", and the pieces it is written in. */
 export interface ByteLine {
@@ -38,35 +41,35 @@ function bodies(replies: readonly string[]): string[] {
   return replies.map((reply) => reply.replace(/^\d+ /, ''));
 }
 
-const DIAGNOSES: readonly { readonly seen: (got: string[]) => boolean; readonly hint: string }[] = [
+const DIAGNOSES: readonly { readonly seen: (got: string[]) => boolean; readonly diagnosis: Diagnosis }[] = [
   {
     seen: (got) => got.includes('lone') && got.includes('cr inside'),
-    hint: 'A lone "\\r" ended a line: the server splits lines like readline\'s "line" events (or a split on /\\r?\\n|\\r/), which also drops the "\\r" of "\\r\\n", decodes bytes as UTF-8 and hands over an unfinished last line. Only "\\n" ends a line here; every other byte, "\\r" included, belongs to it.',
+    diagnosis: diagnoses['splits-on-lone-cr'],
   },
   {
     seen: (got) => got.some((body) => body.includes(REPLACEMENT)),
-    hint: 'Bytes above 0x7F came back as U+FFFD (EF BF BD): the server decodes what it reads as UTF-8 text (chunk.toString(), setEncoding("utf8")), which breaks a character cut between two chunks and every byte that is not UTF-8. A line is bytes: find 0x0a in the Buffer and write the line\'s own bytes back.',
+    diagnosis: diagnoses['decodes-as-utf8'],
   },
   {
     seen: (got) => !got.includes(text('padded')) && got.some((body) => body !== text('padded') && body.trim() === text('padded').trim()),
-    hint: 'Spaces or tabs at the ends of a line were removed: the server trims lines (trim(), trimEnd()), which also eats the "\\r" before "\\n". Answer the line exactly as it came, every byte before the "\\n".',
+    diagnosis: diagnoses['trims-lines'],
   },
   {
     seen: (got) => got.includes('crlf line') && !got.includes(text('crlf')),
-    hint: 'The "\\r" before "\\n" was lost (a split on /\\r?\\n/ or readline does that): only "\\n" ends a line, and the "\\r" is part of the line, so it comes back in the reply.',
+    diagnosis: diagnoses['drops-cr-before-newline'],
   },
   {
     seen: (got) => !got.includes(''),
-    hint: 'The empty line got no answer (.filter(Boolean), or `if (!line) continue`): "\\n" alone is a line too, and its answer is "N \\n".',
+    diagnosis: diagnoses['drops-empty-lines'],
   },
   {
     seen: (got) => !got.includes(text('split-utf8')) || !got.includes(text('not-utf8')),
-    hint: 'A line with bytes above 0x7F came back changed: the server turns bytes into text and back. A line is bytes: write the line\'s own bytes back, with no decoding.',
+    diagnosis: diagnoses['changes-high-bytes'],
   },
 ];
 
-/** The hint for replies that are not the expected ones, or undefined when nothing telling was seen. */
-export function diagnoseBytes(replies: readonly string[]): string | undefined {
+/** The diagnosis for replies that are not the expected ones, or undefined when nothing telling was seen. */
+export function diagnoseBytes(replies: readonly string[]): Diagnosis | undefined {
   const got = bodies(replies);
-  return DIAGNOSES.find((diagnosis) => diagnosis.seen(got))?.hint;
+  return DIAGNOSES.find((diagnosis) => diagnosis.seen(got))?.diagnosis;
 }

@@ -5,6 +5,8 @@
 import { GrowableBytes } from '../../net/byte-window.ts';
 import { escapeBytes } from '../../net/escape.ts';
 import type { StreamReader, TcpPeer } from '../../net/tcp-peer.ts';
+import type { Diagnosis } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 
 const NEWLINE = 0x0a;
 
@@ -184,12 +186,12 @@ export function replyNumber(reply: string): number | undefined {
 }
 
 /** Names the usual mistake behind a reply to `line` that is not `${expectedNumber} ${line}`. */
-export function diagnoseReply(line: string, expectedNumber: number, reply: string | undefined): string | undefined {
+export function diagnoseReply(line: string, expectedNumber: number, reply: string | undefined): Diagnosis | undefined {
   if (reply === undefined) return undefined;
-  if (reply === line) return 'The line came back without its number: reply with `${count} ${line}\\n`, count starting at 1 on every connection.';
-  if (reply === `${expectedNumber} ${line}\r`) return 'A "\\r" crept into the reply: answer with "\\n" only.';
+  if (reply === line) return diagnoses['reply-without-number'];
+  if (reply === `${expectedNumber} ${line}\r`) return diagnoses['reply-ends-with-cr'];
   const number = replyNumber(reply);
-  if (number === expectedNumber - 1 && reply === `${number} ${line}`) return 'The count starts at 0: the first line of a connection is number 1 (increment before you reply).';
-  if (reply.startsWith(`${expectedNumber}${line}`) || reply.startsWith(`${expectedNumber}:`)) return 'Put exactly one space between the number and the line: `${count} ${line}\\n`.';
+  if (number === expectedNumber - 1 && reply === `${number} ${line}`) return diagnoses['counts-from-zero'];
+  if (reply.startsWith(`${expectedNumber}${line}`) || reply.startsWith(`${expectedNumber}:`)) return diagnoses['no-space-after-number'];
   return undefined;
 }
