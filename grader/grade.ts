@@ -52,6 +52,8 @@ export interface CheckResult {
   readonly skipReason?: string;
   readonly transcript: readonly TranscriptEvent[];
   readonly outputs: readonly ProgramOutput[];
+  /** Programs of the run not shown in `outputs`: started by other scenarios, whose checks passed. */
+  readonly otherRuns?: number;
 }
 
 export interface LessonResult {
@@ -99,9 +101,10 @@ export function assertLessonFiles(root: string, lesson: Lesson): void {
   }
 }
 
-function outputOf(program: RunningProgram, stage: Stage): ProgramOutput {
+function outputOf(program: RunningProgram, stage: Stage, started?: { readonly check: string; readonly args: readonly string[] }): ProgramOutput {
+  const args = started?.args.length ? `, with ${started.args.map((arg) => JSON.stringify(arg)).join(' ')}` : '';
   return {
-    label: program.label,
+    label: started ? `${program.label}, started by ${started.check}${args}` : program.label,
     stdout: stage.toLearnerPaths(program.stdout.text),
     stderr: stage.toLearnerPaths(program.stderr.text),
     truncated: program.stdout.truncated || program.stderr.truncated,
@@ -215,18 +218,30 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
     compiled: compiled.programs,
   });
   const { context, programs } = run;
-  const outputsOf = () => programs.map((program) => outputOf(program, stage));
   const transcript = context.transcript;
+  // Which check started each program, in which scenario: a failure shows its own scenario's runs.
+  const startedBy = new Map<RunningProgram, { readonly check: string; readonly scenario: number; readonly args: readonly string[] }>();
+  const outputsOf = (scenario?: number) =>
+    programs.filter((program) => scenario === undefined || startedBy.get(program)?.scenario === scenario).map((program) => outputOf(program, stage, startedBy.get(program)));
 
   const results: CheckResult[] = [{ ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] }];
   request.onCheckDone?.(results[0]!, 0);
   let stopped = false;
   // Each scenario gets a fresh session; a check's session is its own scenario's.
-  const steps = selectChecks(grading, request.only).flatMap(({ scenario, checks }) => {
+  const steps = selectChecks(grading, request.only).flatMap(({ scenario, checks }, scenarioIndex) => {
     const session = scenario.session();
-    return checks.map((check) => ({ check, run: () => check.run(context, session) }));
+    return checks.map((check) => {
+      const start: typeof context.start = (file, options) => {
+        const program = context.start(file, options);
+        startedBy.set(program, { check: check.id, scenario: scenarioIndex, args: options?.args ?? [] });
+        return program;
+      };
+      return { check, scenarioIndex, run: () => check.run({ ...context, start }, session) };
+    });
   });
-  for (const [index, { check, run: runCheck }] of steps.entries()) {
+  // A failure shows the wire since its scenario began: its checks share one conversation.
+  const scenarioStarts = new Map<number, number>();
+  for (const [index, { check, scenarioIndex, run: runCheck }] of steps.entries()) {
     if (stopped) {
       const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] };
       results.push(skipped);
@@ -234,7 +249,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
       continue;
     }
     request.onCheckStart?.(check, index);
-    const from = transcript.length;
+    if (!scenarioStarts.has(scenarioIndex)) scenarioStarts.set(scenarioIndex, transcript.length);
     const checkStarted = performance.now();
     let result: CheckResult;
     try {
@@ -255,8 +270,9 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
         durationMs: performance.now() - checkStarted,
         failure,
         error: failure ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error),
-        transcript: transcript.since(from),
-        outputs: outputsOf(),
+        transcript: transcript.since(scenarioStarts.get(scenarioIndex)!),
+        outputs: outputsOf(scenarioIndex),
+        otherRuns: programs.length - outputsOf(scenarioIndex).length,
       };
       stopped = true;
     }

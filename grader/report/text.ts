@@ -62,14 +62,12 @@ function indent(lines: readonly string[], prefix = '      '): string[] {
 
 /** The end of a program's output, each line cut short and its control characters escaped. */
 function lastLines(text: string, count = 15, width = 200): string[] {
-  return text
-    .trimEnd()
-    .split(/\r?\n/)
-    .slice(-count)
-    .map((line) => {
-      const shown = escapeControl(line.slice(0, width));
-      return line.length > width ? `${shown}… (+${line.length - width} characters)` : shown;
-    });
+  const all = text.trimEnd().split(/\r?\n/);
+  const shown = all.slice(-count).map((line) => {
+    const start = escapeControl(line.slice(0, width));
+    return line.length > width ? `${start}… (+${line.length - width} characters)` : start;
+  });
+  return all.length > count ? [`… ${all.length - count} lines before these omitted`, ...shown] : shown;
 }
 
 function outputBlock(result: CheckResult): string[] {
@@ -82,6 +80,7 @@ function outputBlock(result: CheckResult): string[] {
     if (output.stderr.trim()) lines.push(...stderr.map((line) => `  stderr | ${line}`));
     if (!output.stdout.trim() && !output.stderr.trim()) lines.push('  (printed nothing)');
   }
+  if (result.otherRuns) lines.push(`(${result.otherRuns} more run${result.otherRuns === 1 ? '' : 's'}, of checks that passed, not shown)`);
   return lines;
 }
 
