@@ -1,8 +1,7 @@
 // Lesson 5's reference server under load: N connections held open at once, each answered; the
 // round trip of each (p50, p99), the server's memory per connection, and its throughput on one
 // connection as a ratio of a bare socket.pipe(socket) echo measured in the same run. Loopback only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,8 +10,8 @@ import { compileProgram } from '../run/compile.ts';
 import { DeadlineError } from '../run/deadline.ts';
 import { solutionsRoot } from '../paths.ts';
 import { median } from './measure.ts';
+import { freePort, HOST, residentKiB, startNode, stop } from './servers.ts';
 
-const HOST = '127.0.0.1';
 /** Connects in flight at once: below the server's accept backlog (511), so none is dropped. */
 const CONNECT_BATCH = 256;
 const THROUGHPUT_BYTES = 32 * 1024 * 1024;
@@ -37,54 +36,6 @@ export interface LoadFigures {
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function residentKiB(pid: number): number | undefined {
-  try {
-    if (fs.existsSync(`/proc/${pid}/status`)) {
-      const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-      return line ? Number(line.split(/\s+/)[1]) : undefined;
-    }
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
-  } catch {
-    return undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, HOST, resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Resolves once something accepts on HOST:port, polling until `deadline`. */
-async function untilListening(port: number, what: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, HOST, () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() - started > 10_000) throw new DeadlineError(`${what} to listen on ${HOST}:${port}`, Date.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function startNode(file: string, port: number, what: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH ?? '', HOST, PORT: String(port) }, stdio: 'ignore' });
-  await untilListening(port, what);
-  return child;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 /** Opens up to `count` connections, CONNECT_BATCH at a time; stops at the first error (EMFILE, …). */

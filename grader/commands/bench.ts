@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { course, findLesson } from '../../lessons/course.ts';
+import { measureLargeFrame, type LargeFrameFigures } from '../bench/large-frame.ts';
 import { measureManyConnections, type LoadFigures } from '../bench/many-connections.ts';
 import { measureLesson, measureStarts, type LessonFigure } from '../bench/measure.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -8,6 +9,14 @@ import { defineCommand } from './define.ts';
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function frameLines(frame: LargeFrameFigures): string[] {
+  const memory = frame.growthWhileNotReadMiB === undefined ? 'memory not measurable here' : `its memory grew ${frame.growthWhileNotReadMiB} MiB (from ${frame.idleMiB} MiB)`;
+  return [
+    `Lesson 3 reference: a ${frame.frameMiB} MiB frame answered in ${formatMs(frame.roundTripMs)}`,
+    `  a client that sent ${frame.sentWhileNotReadMiB} MiB of frames and read nothing: ${memory}`,
+  ];
 }
 
 function loadLines(load: LoadFigures): string[] {
@@ -42,10 +51,11 @@ export const benchCommand = defineCommand({
     if (!Number.isInteger(connections) || connections < 0) throw new UsageError(`--connections ${values.connections}: expected a whole number`);
     const figures: LessonFigure[] = [];
     for (const lesson of lessons) figures.push(await measureLesson(lesson, starts.tsxCli, seed));
+    const frame = lessons.some((lesson) => lesson.slug === '03-framing') ? await measureLargeFrame() : undefined;
     const load = connections > 0 && lessons.some((lesson) => lesson.slug === '05-multiplexing') ? await measureManyConnections(connections) : undefined;
     const machine = { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` };
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson5Load: load }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load }, null, 2)}\n`);
     } else {
       writeLines(io.stdout, [
         `Node ${machine.node}, ${machine.cpus} cores, ${machine.platform}`,
@@ -57,6 +67,7 @@ export const benchCommand = defineCommand({
           (figure) =>
             `| ${figure.lesson} | ${formatMs(figure.ms)}${figure.status === 'pass' ? '' : ` (${figure.status})`} | ${figure.tsxStarts} | ${figure.slowest.map((check) => `${check.id} ${formatMs(check.ms)}`).join(', ')} |`,
         ),
+        ...(frame ? ['', ...frameLines(frame)] : []),
         ...(load ? ['', ...loadLines(load)] : []),
       ]);
     }
