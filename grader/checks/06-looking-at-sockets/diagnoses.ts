@@ -43,7 +43,6 @@ export const diagnoses = defineDiagnoses({
   'late-timeout': `Give up after ${TIMEOUT}, not later: socket.setTimeout(${CONNECT_TIMEOUT_MS}) counts milliseconds from the connect, and on "timeout" destroy the socket and report at once. A checker that waits longer than it promised makes every script that uses it wait too.`,
   // argument-order and exit-codes.
   'completion-order': 'Print in the order of the arguments, not in the order the answers arrive: a port that times out answers last. Keep the results in an array (Promise.all keeps order) and print once all are known, or check the ports one after the other.',
-  'reuses-old-results': 'Connect again on every run and report what happens now: the grader opened and closed ports between the two runs.',
   'exit-code-from-one-port': 'It exited 0 although some ports in the middle were closed; only the first and the last were open. The exit code must come from every result, not from one port (the last answer, or the first): process.exitCode = results.every((result) => result === "open") ? 0 : 1.',
   'exit-code-never-set': 'A script that can fail tells its caller with the exit code: set process.exitCode = 1 when any port is not open (a shell can then write `portcheck.ts 80 && echo up`).',
   'exit-code-when-all-open': 'Exit with code 0 when every port is open: set process.exitCode from the results instead of always failing.',

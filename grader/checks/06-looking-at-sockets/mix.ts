@@ -46,7 +46,8 @@ function mixError(context: CheckContext, run: Run, lines: readonly string[], mix
   const stale = changed.has(port) && line !== undefined && line !== expected[at];
   return {
     summary: `${FILE} reported port ${port} wrongly (${round}): ${line ? escapeText(line) : 'no line for it'} instead of ${escapeText(expected[at]!)}${stale ? ', the state it had before the grader changed it' : ''}`,
-    diagnosis: stale ? diagnoses['reuses-old-results'] : stateDiagnosis(port, mix.states.get(port)!, line, run.program.stderr.text),
+    // A stale line gets the check's general hint: connect afresh on every run.
+    diagnosis: stale ? undefined : stateDiagnosis(port, mix.states.get(port)!, line, run.program.stderr.text),
   };
 }
 
