@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { framingChecks } from './03-framing.ts';
 import { udpChecks } from './04-udp.ts';
-import { lookingAtSocketsChecks } from './06-looking-at-sockets.ts';
 import type { Diagnosis, LessonChecks } from './check.ts';
 import { defineLesson, scenario, type LessonGrading } from './lesson.ts';
 
@@ -25,7 +24,6 @@ function closureLesson(name: string, factory: LessonChecks, diagnoses: Readonly<
 const closureLessons: Readonly<Record<string, LessonGrading>> = {
   '03-framing': closureLesson('the framing server and client', framingChecks),
   '04-udp': closureLesson('the UDP server and client', udpChecks),
-  '06-looking-at-sockets': closureLesson('the port checker', lookingAtSocketsChecks),
 };
 
 /** Where a lesson's grading lives. */

@@ -3,7 +3,7 @@
 // existed at least from the first to the last, whatever the load: a slow grader looks less
 // often, which can only make a time it proves shorter, never longer. So "held at least N ms"
 // rests on what the kernel showed, not on when a line reached the grader through a pipe.
-import { socketsTo, type WatchedState } from '../06-unanswered-port.ts';
+import { socketsTo, type WatchedState } from './proc-tcp.ts';
 import type { CheckContext } from '../check.ts';
 
 const LOOK_MS = 20;

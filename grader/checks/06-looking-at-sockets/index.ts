@@ -1,0 +1,12 @@
+// Lesson 6: the port checker, Node's connect_ex. The grader opens and closes the ports itself
+// (its own servers on HOST, free ports with nothing on them, loopback's broadcast address and,
+// on Linux, a port whose SYNs are dropped) and reads what portcheck.ts prints, when, and how it
+// exits. "open" must come from a real connection (its servers count them), and on Linux the
+// kernel's socket table shows how long each of the program's sockets stayed connecting or
+// connected. Two scenarios: bad arguments, then the ports.
+import { defineLesson } from '../lesson.ts';
+import { badArguments } from './bad-arguments.ts';
+import { diagnoses } from './diagnoses.ts';
+import { ports } from './ports.ts';
+
+export const grading = defineLesson({ scenarios: [badArguments, ports], diagnoses });

@@ -1,0 +1,38 @@
+// Lesson 6: a port that never answers (Linux only): "PORT timeout" about 2 s after the connect
+// began, the connecting socket destroyed, and the program gone soon after.
+import { skip } from '../check.ts';
+import { hostPort } from '../shared/listening.ts';
+import { CONNECT_TIMEOUT_MS, RUN_MS } from './contract.ts';
+import { connectLeftTrying, expectExitAfterAnswers } from './ending.ts';
+import { expectReport } from './report.ts';
+import { FILE, startChecker, untilLinesOrExit } from './run.ts';
+import type { PortsCheck } from './session.ts';
+import { SocketWatch } from './socket-watch.ts';
+import { expectConnectGivenUp, expectTimeoutWindow } from './timing.ts';
+import { canMakeUnansweredPort, listenWithoutAnswering } from './unanswered-port.ts';
+
+export const timeoutCheck: PortsCheck = {
+  id: 'reports-timeout',
+  title: `reports a port that never answers as "PORT timeout" after ${CONNECT_TIMEOUT_MS / 1000} s, instead of hanging`,
+  hint: `A connect nobody answers can hang for minutes before the kernel gives up (ETIMEDOUT). socket.setTimeout(${CONNECT_TIMEOUT_MS}) (or net.connect({ ..., timeout: ${CONNECT_TIMEOUT_MS} })) fires "timeout": destroy the socket there and report "PORT timeout".`,
+  async run(context, session) {
+    if (!canMakeUnansweredPort) skip('only Linux lets the grader make a port that drops connections');
+    const port = await context.freePort();
+    // The next check's unanswered port is made meanwhile: proving a SYN dropped takes a second of waiting.
+    const mixPort = await context.freePort();
+    session.mixUnanswered = { port: mixPort, ready: listenWithoutAnswering(context, mixPort) };
+    session.mixUnanswered.ready.catch(() => {}); // awaited (and so reported) by the next check
+    await listenWithoutAnswering(context, port);
+    context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
+    const watch = SocketWatch.start(context, port, 'SYN-SENT');
+    const run = startChecker(context, [String(port)]);
+    const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS));
+    expectReport(context, run, lines, port, 'timeout');
+    if (watch.first) context.transcript.note('grader', `${FILE}'s connect to ${hostPort(context.host, port)} was seen in SYN-SENT: its SYN is unanswered`);
+    expectTimeoutWindow(context, run, port, watch.first);
+    await expectExitAfterAnswers(context, run, connectLeftTrying(port, watch));
+    watch.look();
+    watch.stop();
+    expectConnectGivenUp(port, watch);
+  },
+};
