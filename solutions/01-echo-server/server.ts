@@ -14,7 +14,13 @@ const server = net.createServer((conn) => {
   // Filled in: one client only; the process exits once this connection is over.
   server.close();
   // Filled in: each "data" chunk is one recv(); write() queues it all, like sendall().
-  conn.on('data', (chunk) => conn.write(chunk));
+  // When the queue is full (a client that does not read), stop reading until it drains.
+  conn.on('data', (chunk) => {
+    if (!conn.write(chunk) && !conn.isPaused()) {
+      conn.pause();
+      conn.once('drain', () => conn.resume());
+    }
+  });
   // Filled in: "end" is recv() returning b''. end() flushes the queue, then sends FIN.
   conn.on('end', () => conn.end());
   // Filled in: without a listener, ECONNRESET would be an uncaught exception.
