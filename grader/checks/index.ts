@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { framingChecks } from './03-framing.ts';
-import { udpChecks } from './04-udp.ts';
 import type { Diagnosis, LessonChecks } from './check.ts';
 import { defineLesson, scenario, type LessonGrading } from './lesson.ts';
 
@@ -23,7 +22,6 @@ function closureLesson(name: string, factory: LessonChecks, diagnoses: Readonly<
 
 const closureLessons: Readonly<Record<string, LessonGrading>> = {
   '03-framing': closureLesson('the framing server and client', framingChecks),
-  '04-udp': closureLesson('the UDP server and client', udpChecks),
 };
 
 /** Where a lesson's grading lives. */

@@ -1,14 +1,15 @@
 // Judging what a UDP client printed: "msg 1" … "msg N", each once, in order. When it is
 // wrong, the shape of the output says which mistake was made.
 import { escapeText } from '../../net/escape.ts';
-import { fail } from '../check.ts';
+import { fail, type Diagnosis } from '../check.ts';
 import { outputLines } from '../shared/exit.ts';
+import { diagnoses } from './diagnoses.ts';
 
 export interface Problem {
   readonly summary: string;
   readonly expected: string;
   readonly actual: string;
-  readonly hint: string;
+  readonly diagnosis?: Diagnosis;
 }
 
 export const expectedLines = (n: number) => Array.from({ length: n }, (_, i) => `msg ${i + 1}`);
@@ -19,13 +20,6 @@ function shortList(lines: readonly string[], max = 8): string {
   const shown = lines.slice(0, max).map((line) => JSON.stringify(line)).join(', ');
   return lines.length > max ? `${shown}, … (${lines.length} lines)` : shown || '(nothing)';
 }
-
-export const HINT_DUPLICATES =
-  'The same echo can arrive more than once: the network may duplicate a datagram, and every copy you sent (the retransmissions too) is echoed. Print "msg k" only the first time its echo arrives: in stop-and-wait, only when it equals the message you are waiting for.';
-export const HINT_NEXT_IS_NOT_MINE =
-  'A late or duplicated echo of an earlier message was taken as the answer to the message being waited for, so that message was skipped. An arriving datagram is not necessarily the reply to your last send: compare it with the message you are waiting for and ignore anything else.';
-export const HINT_ORDER =
-  'Datagrams are not kept in order: with several messages in flight, their echoes arrive in any order. Print in sequence order: hold an early echo until every message before it has been printed.';
 
 /** The message a wrong output is about, so the check can show its story on the wire. */
 export interface Judged extends Problem {
@@ -44,7 +38,7 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
       summary: `${file} printed Buffer objects instead of the echoed text`,
       expected,
       actual,
-      hint: 'console.log(reply) prints a Buffer as <Buffer 6d 73 67 …>. Print its text: console.log(reply.toString()).',
+      diagnosis: diagnoses['prints-buffer-object'],
     };
   }
   const strange = lines.find((line) => !(numberOf(line) >= 1 && numberOf(line) <= n));
@@ -53,7 +47,7 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
       summary: `${file} printed ${escapeText(strange)}, which is not one of the echoes`,
       expected,
       actual,
-      hint: 'Print each echo as it came back, one per line and nothing else: "msg 1", "msg 2", …',
+      diagnosis: diagnoses['prints-other-text'],
     };
   }
   const seen = new Set(lines);
@@ -65,7 +59,7 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
       about: repeated,
       expected,
       actual,
-      hint: HINT_NEXT_IS_NOT_MINE,
+      diagnosis: diagnoses['takes-stale-echo-as-answer'],
     };
   }
   if (repeated) {
@@ -74,7 +68,7 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
       about: repeated,
       expected,
       actual,
-      hint: HINT_DUPLICATES,
+      diagnosis: diagnoses['prints-duplicates'],
     };
   }
   const late = lines.findIndex((line, i) => i > 0 && numberOf(line) < numberOf(lines[i - 1]!));
@@ -84,7 +78,7 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
       about: lines[late],
       expected,
       actual,
-      hint: HINT_ORDER,
+      diagnosis: diagnoses['prints-in-arrival-order'],
     };
   }
   return {
@@ -92,7 +86,6 @@ export function judgeOutput(stdout: string, n: number, file: string): Judged | u
     about: missing[0],
     expected,
     actual,
-    hint: 'Print every echo, in order, and only exit once the last message has been answered.',
   };
 }
 
@@ -102,9 +95,6 @@ export function firstUnprinted(stdout: string, n: number): string | undefined {
   return expectedLines(n).find((line) => !printed.has(line));
 }
 
-export const HINT_PRINTED_EXPECTED =
-  'A datagram that was not the echo of the message in flight (here a late duplicate of an earlier echo) was taken as its answer, and the text you expected was printed instead of the reply that came. Print the reply\'s own text, and only when it equals the message you are waiting for; ignore anything else and keep retransmitting.';
-
 /** Fails when a printed line is not the text of any echo the grader delivered to the client. */
 export function expectPrintedWasDelivered(stdout: string, delivered: ReadonlySet<string>, file: string): void {
   const lines = outputLines(stdout).map((line) => line.replace(/\r$/, ''));
@@ -113,6 +103,6 @@ export function expectPrintedWasDelivered(stdout: string, delivered: ReadonlySet
   fail(`${file} printed ${JSON.stringify(invented)}, but no datagram holding ${JSON.stringify(invented)} ever reached it`, {
     expected: 'each printed line the text of an echo that arrived',
     actual: `echoes that arrived: ${shortList([...delivered])}`,
-    hint: HINT_PRINTED_EXPECTED,
+    diagnosis: diagnoses['prints-expected-text'],
   });
 }

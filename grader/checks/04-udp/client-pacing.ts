@@ -3,7 +3,8 @@
 // The mean over several tries is judged: a late read by the grader shortens one gap only by
 // lengthening the one before it, so only the first and last reads move the mean.
 import { formatDuration } from '../../run/deadline.ts';
-import { fail } from '../check.ts';
+import { fail, withFact } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 import type { ClientSend } from './client-watch.ts';
 
 /** The contract: a retry 100 ms to 1 s after the previous try. */
@@ -48,28 +49,28 @@ export function expectRetryWindow(file: string, sends: readonly ClientSend[], sh
     fail(summary, {
       expected,
       actual,
-      hint: 'The tries follow each other without any wait, as from a loop or setInterval(…, 1): that floods the network and never gives the echo time to come back. Resend only when a timer of 100 ms to 1 s fires, and restart it after every try.',
+      diagnosis: diagnoses['retransmits-without-waiting'],
     });
   }
   if (meanMs < TOO_SHORT_MS && medianMs < 5) {
     fail(summary, {
       expected,
       actual,
-      hint: 'Most tries went out in bursts, several copies of the message at once, then a pause: each copy after the first is a retry 0 ms after the previous try. Send one copy per try, and the next try only when the timer (100 ms to 1 s) fires.',
+      diagnosis: diagnoses['sends-bursts'],
     });
   }
   if (meanMs < TOO_SHORT_MS) {
     fail(summary, {
       expected,
       actual,
-      hint: `The retry timer is shorter than 100 ms (about ${Math.round(meanMs)} ms here). An echo may well take longer than that to come back: resending sooner only adds datagrams to a link that is already losing them. Use a timeout between 100 ms and 1 s.`,
+      diagnosis: withFact(diagnoses['retry-timer-too-short'], `About ${Math.round(meanMs)} ms between tries here.`),
     });
   }
   if (meanMs > TOO_LONG_MS) {
     fail(summary, {
       expected,
       actual,
-      hint: `The retry timer is longer than 1 s (about ${formatDuration(Math.round(meanMs))} here): every lost datagram then costs the user more than a second. Use a timeout between 100 ms and 1 s.`,
+      diagnosis: withFact(diagnoses['retry-timer-too-long'], `About ${formatDuration(Math.round(meanMs))} between tries here.`),
     });
   }
 }
@@ -89,6 +90,3 @@ export function shortGaps(sends: readonly ClientSend[], belowMs: number): number
 /** Tries under half the minimum timeout: a grader that reads a backlog late makes a few, never many. */
 export const SHORT_GAP_MS = MIN_RETRY_MS / 2;
 export const SHORT_GAPS_ALLOWED = 4;
-
-export const HINT_FASTER_WHEN_ANSWERED =
-  'While nothing answered, the tries were paced (client-retry-window), but behind the lossy link, with echoes arriving, they came much faster: something other than a 100 ms – 1 s timer sends again, such as a timeout adapted to the measured round trip without a 100 ms floor, or a resend on every unexpected datagram. Keep every retry 100 ms to 1 s after the previous try of that message.';

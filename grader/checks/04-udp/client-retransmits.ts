@@ -1,0 +1,57 @@
+// Lesson 4's client scenario with loss: the grader's echo server drops each message's first
+// copy and answers it with a late duplicate of the previous echo; only a retransmission is echoed.
+import { escapeBytes } from '../../net/escape.ts';
+import { fail } from '../check.ts';
+import { scenario } from '../lesson.ts';
+import { hostPort } from '../shared/listening.ts';
+import { expectPrintedWasDelivered } from './client-output.ts';
+import { expectOnlyMessages, expectPrinted, FILE, failUnlessExited, graderServer, show, timing, watchPeer } from './client-run.ts';
+import { sendCounts } from './client-watch.ts';
+import { diagnoses } from './diagnoses.ts';
+
+export const clientRetransmits = scenario('the client when each first copy is lost', () => ({}), [
+  {
+    id: 'client-retransmits',
+    title: 'sends a message again when its datagram is lost',
+    hint: diagnoses['never-retransmits'].hint,
+    async run(context) {
+      const n = 3;
+      const server = await graderServer(context, 'echo-server');
+      const seen = new Set<string>();
+      const delivered = new Set<string>();
+      let lastEcho: Buffer | undefined;
+      server.onDatagram((datagram) => {
+        const text = datagram.data.toString('latin1');
+        if (!seen.has(text)) {
+          // Lost on the way, as datagrams are: only a retransmission gets an answer.
+          seen.add(text);
+          context.transcript.note('echo-server', `drops this first copy of ${show(text)}, as a lossy network would`);
+          if (lastEcho) {
+            // What a late duplicate looks like: an echo of an earlier message, arriving now.
+            context.transcript.note('echo-server', `sends a late duplicate of the echo ${show(lastEcho.toString('latin1'))} instead`);
+            void server.send(lastEcho, datagram.port, datagram.address).catch(() => {});
+          }
+          return;
+        }
+        delivered.add(text);
+        lastEcho = datagram.data;
+        void server.send(datagram.data, datagram.port, datagram.address).catch(() => {});
+      });
+      const program = context.start(FILE, { port: server.port, args: [String(n)] });
+      const run = watchPeer(server, program, timing(context, 30_000));
+      const ending = await run.ending;
+      failUnlessExited(run, ending, program, n, hostPort(context.host, server.port), ' (the grader dropped that copy, as a lossy network may)');
+      expectOnlyMessages(run.sends, n);
+      if (ending.kind === 'exited' && ending.exit.code !== 0) {
+        const tries = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ');
+        fail(`${FILE} gave up (exit code ${ending.exit.code}) after sending ${tries}; only each first copy was lost`, {
+          expected: 'each message sent again until answered, then exit code 0',
+          actual: `exit code ${ending.exit.code}; stderr: ${escapeBytes(Buffer.from(program.stderr.text.trim()), 120)}`,
+          diagnosis: diagnoses['never-retransmits'],
+        });
+      }
+      expectPrinted(program, n);
+      expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
+    },
+  },
+]);
