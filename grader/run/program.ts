@@ -15,8 +15,13 @@ import { boxCommand, nodeForBox, unboxExit } from './sandbox.ts';
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const nodeBinary = fs.realpathSync(process.execPath);
 
-/** How long output may still arrive after a program exited. */
-const OUTPUT_DRAIN_MS = 300;
+/**
+ * How long output may still arrive after a program exited. Its pipes close within milliseconds
+ * on a quiet machine, but a loaded one can take far longer to read the last of them, and a
+ * result taken before is a program that "printed nothing"; only an escaped grandchild holding
+ * the pipes open makes this wait run out.
+ */
+const OUTPUT_DRAIN_MS = 3000;
 
 /** What one program (with everything it starts) may use. */
 export const PROGRAM_LIMITS = { memoryBytes: 512 * 1024 * 1024, maxProcesses: 64 } as const;
@@ -127,7 +132,7 @@ export class RunningProgram {
           this.exit = overMemoryCap && signal === 'SIGKILL' ? { code, signal, overMemoryCap } : { code, signal };
           resolve(this.exit);
         };
-        const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+        const timer = setTimeout(finish, scaled(OUTPUT_DRAIN_MS));
         void drained.then(() => (clearTimeout(timer), finish()));
       });
     });
