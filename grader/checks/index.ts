@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { framingChecks } from './03-framing.ts';
 import { udpChecks } from './04-udp.ts';
 import { multiplexingChecks } from './05-multiplexing.ts';
 import { lookingAtSocketsChecks } from './06-looking-at-sockets.ts';
@@ -24,7 +23,6 @@ function closureLesson(name: string, factory: LessonChecks, diagnoses: Readonly<
 }
 
 const closureLessons: Readonly<Record<string, LessonGrading>> = {
-  '03-framing': closureLesson('the framing server and client', framingChecks),
   '04-udp': closureLesson('the UDP server and client', udpChecks),
   '05-multiplexing': closureLesson('the multiplexing server', multiplexingChecks),
   '06-looking-at-sockets': closureLesson('the port checker', lookingAtSocketsChecks),
