@@ -22,7 +22,6 @@ export const diagnoses = defineDiagnoses({
     'The replies went wrong once a length prefix arrived in pieces. Read the length only once 4 bytes are buffered, and keep a partial prefix for the next chunk.',
   'skips-empty-frame':
     'An empty frame (length 0) got no reply. It is a whole frame as soon as its 4 header bytes are there: check buffer.length >= 4 + length, not > 4, and do not skip empty payloads.',
-  'answers-twice': 'Answer each frame exactly once, with one frame.',
   // The server: how connections end.
   'destroys-with-replies-queued':
     'The socket was destroyed while replies were still queued in it. socket.destroy() drops them, and so does a `for await (const chunk of socket)` loop, which destroys the socket when it ends. Call socket.end() (with socket.iterator({ destroyOnReturn: false }) if you loop with for await).',
