@@ -4,7 +4,9 @@ import type { RunningProgram } from '../../run/program.ts';
 import { outputLines } from '../shared/exit.ts';
 
 export const CLIENT = 'client.ts';
-export const MiB = 1024 * 1024;
+import { MiB } from '../../net/byte-window.ts';
+
+export { MiB };
 
 /** The client's output, once it printed `count` lines or exited. */
 export async function printedLines(client: RunningProgram, count: number, ms: number): Promise<string[]> {

@@ -2,8 +2,11 @@
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type Diagnosis } from '../check.ts';
-import { crashReport } from '../shared/exit.ts';
+import { crashReport, exitWithin } from '../shared/exit.ts';
 import { compareReplies, wireBytes, type ReplyMismatch } from './frames.ts';
+
+/** How long a server that closed the connection is given to show it crashed. */
+const CRASH_EXIT_MS = 500;
 
 export interface ReplyExpectation {
   readonly server: RunningProgram;
@@ -39,6 +42,9 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
   if (!mismatch) return;
+  // A server that crashed closes the connection a moment before its exit is seen: wait for that
+  // exit, so a crash is named the same way whichever the grader notices first.
+  if (server.running && (peer.gotEnd || peer.closed)) await exitWithin(server, CRASH_EXIT_MS);
   const crash = server.running ? undefined : crashReport(server.stderr.text);
   const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : '') : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
   fail(`${what}: ${mismatch.summary}${ended}`, {

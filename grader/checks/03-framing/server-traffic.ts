@@ -7,7 +7,9 @@ import { pollUntil } from '../../run/deadline.ts';
 import { encodeFrame } from './frames.ts';
 
 export const SERVER = 'server.ts';
-export const MiB = 1024 * 1024;
+import { MiB } from '../../net/byte-window.ts';
+
+export { MiB };
 /** Past what the kernel buffers on loopback (about 4 MiB here), so replies queue inside Node. */
 export const LARGE_BYTES = 6 * MiB;
 
