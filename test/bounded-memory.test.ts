@@ -8,7 +8,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckFailure } from '../grader/checks/check.ts';
 import { awaitLines, LineReader, MAX_KEPT_LINES, MAX_LINE_BYTES } from '../grader/checks/05-multiplexing/lines.ts';
-import { decodeFrames, encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../grader/checks/framing/frames.ts';
+import { decodeFrames, encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../grader/checks/03-framing/frames.ts';
 import { ByteWindow, MiB, PEER_HEAD_BYTES, RetentionBudget, runBudget, WindowExceededError } from '../grader/net/byte-window.ts';
 import { Random } from '../grader/net/random.ts';
 import { TcpPeer } from '../grader/net/tcp-peer.ts';

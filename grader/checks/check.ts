@@ -97,16 +97,3 @@ export interface CheckContext {
   /** Registers cleanup to run when the lesson's grading ends, in reverse order. */
   onCleanup(cleanup: () => unknown): void;
 }
-
-export interface Check {
-  /** Stable id for JSON reports and class summaries: "echoes-binary". */
-  readonly id: string;
-  /** One observable behaviour: "echoes all 256 byte values unchanged". */
-  readonly title: string;
-  /** What usually causes this check to fail. */
-  readonly hint: string;
-  run(context: CheckContext): Promise<void>;
-}
-
-/** Builds a lesson's checks with fresh state, once per grading run. */
-export type LessonChecks = () => readonly Check[];

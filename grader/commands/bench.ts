@@ -4,7 +4,7 @@ import { measureLargeFrame, type LargeFrameFigures } from '../bench/large-frame.
 import { measureManyConnections, type LoadFigures } from '../bench/many-connections.ts';
 import { measureLesson, measureStarts, type LessonFigure } from '../bench/measure.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { writeLines, type Io } from '../io.ts';
+import { writeLines } from '../io.ts';
 import { defineCommand } from './define.ts';
 
 function formatMs(ms: number): string {

@@ -1,9 +1,12 @@
 // Waiting for a server's reply frames and failing with what was wrong about them.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
-import { fail } from '../check.ts';
-import { crashReport } from '../shared/exit.ts';
-import { compareReplies, wireBytes } from './frames.ts';
+import { fail, type Diagnosis } from '../check.ts';
+import { crashReport, exitWithin } from '../shared/exit.ts';
+import { compareReplies, wireBytes, type ReplyMismatch } from './frames.ts';
+
+/** How long a server that closed the connection is given to show it crashed. */
+const CRASH_EXIT_MS = 500;
 
 export interface ReplyExpectation {
   readonly server: RunningProgram;
@@ -13,12 +16,18 @@ export interface ReplyExpectation {
   /** "20 frames sent in one write": what the replies are for. */
   readonly what: string;
   readonly deadlineMs: number;
-  /** The hint when the server crashed with an uncaught error. */
-  readonly crashHint?: string;
-  /** The hint when nothing in the bytes points at a more precise one. */
-  readonly hint?: string;
-  /** The hint for any mismatch: this check's set-up leaves one cause. */
-  readonly overrideHint?: string;
+  /** The mistake when the server crashed with an uncaught error. */
+  readonly crashDiagnosis?: Diagnosis;
+  /** The mistake when nothing in the bytes points at a more precise one. */
+  readonly diagnosis?: Diagnosis;
+  /** The mistake for any mismatch: this check's set-up leaves one cause. */
+  readonly onlyCause?: Diagnosis;
+}
+
+/** The mistake named: a crash's, this set-up's only cause, what the bytes show, or the check's likely one. */
+function chooseDiagnosis(expectation: ReplyExpectation, mismatch: ReplyMismatch, crashed: boolean): Diagnosis | undefined {
+  if (crashed && expectation.crashDiagnosis) return expectation.crashDiagnosis;
+  return expectation.onlyCause ?? mismatch.diagnosis ?? expectation.diagnosis;
 }
 
 /** Resolves once every reply came back right; fails naming the first wrong one otherwise. */
@@ -33,11 +42,14 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
   if (!mismatch) return;
+  // A server that crashed closes the connection a moment before its exit is seen: wait for that
+  // exit, so a crash is named the same way whichever the grader notices first.
+  if (server.running && (peer.gotEnd || peer.closed)) await exitWithin(server, CRASH_EXIT_MS);
   const crash = server.running ? undefined : crashReport(server.stderr.text);
   const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : '') : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
   fail(`${what}: ${mismatch.summary}${ended}`, {
     expected: mismatch.expected,
     actual: mismatch.actual,
-    hint: (crash && expectation.crashHint) || expectation.overrideHint || mismatch.hint || expectation.hint,
+    diagnosis: chooseDiagnosis(expectation, mismatch, crash !== undefined),
   });
 }

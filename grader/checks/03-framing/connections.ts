@@ -8,6 +8,7 @@ import type { RunningProgram } from '../../run/program.ts';
 import { escapeText } from '../../net/escape.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { hostPort } from '../shared/listening.ts';
+import { diagnoses } from './diagnoses.ts';
 import { serveFrames, type FrameScript, type FrameServerConnection } from './frame-server.ts';
 
 type Profiles = Profile | { readonly up: Profile; readonly down: Profile };
@@ -94,7 +95,7 @@ export async function connectedClient(context: CheckContext, file: string, launc
     fail(`${file} never connected to ${hostPort(context.host, proxy.port)}${exit ? ` (it exited with code ${exit.code})` : ''}`, {
       expected: `a connection to ${hostPort(context.host, proxy.port)}`,
       actual: exit ? `exited; stderr: ${escapeText(client.stderr.text.trim() || '(empty)')}` : 'no connection',
-      hint: 'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
+      diagnosis: diagnoses['client-never-connects'],
     });
   }
   return { client, proxy, connection };

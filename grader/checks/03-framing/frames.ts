@@ -2,6 +2,8 @@
 // Encoding, decoding, and naming what is wrong with a program's replies.
 import { formatBytes, GrowableBytes, MiB, WindowExceededError, type RetentionBudget } from '../../net/byte-window.ts';
 import { escapeBytes } from '../../net/escape.ts';
+import { withFact, type Diagnosis } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 
 export function encodeFrame(payload: Uint8Array): Buffer {
   const header = Buffer.alloc(4);
@@ -171,7 +173,7 @@ export interface ReplyMismatch {
   readonly expected: string;
   readonly actual: string;
   /** Set when the bytes themselves show the mistake. */
-  readonly hint?: string;
+  readonly diagnosis?: Diagnosis;
 }
 
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
@@ -188,7 +190,7 @@ export function compareReplies(sent: readonly Buffer[], got: Buffer): ReplyMisma
       summary: `reply ${i + 1} of ${expected.length} is wrong`,
       expected: `a frame of ${showPayload(want)}`,
       actual: `a frame of ${showPayload(frame)}`,
-      hint: diagnosePayload(sent[i]!, frame),
+      diagnosis: diagnosePayload(sent[i]!, frame),
     };
   }
   if (frames.length > expected.length) {
@@ -196,41 +198,39 @@ export function compareReplies(sent: readonly Buffer[], got: Buffer): ReplyMisma
       summary: `${frames.length} reply frames came back for ${expected.length} frames sent`,
       expected: `${expected.length} replies`,
       actual: `${frames.length} replies; reply ${expected.length + 1} holds ${showPayload(frames[expected.length]!)}`,
-      hint: 'Answer each frame exactly once, with one frame.',
     };
   }
   if (frames.length < expected.length) {
     const missing = expected[frames.length]!;
     const header = rest.length >= 4 ? rest.readUInt32BE(0) : undefined;
-    const littleEndian = rest.length >= 4 && rest.readUInt32LE(0) === missing.length && header !== missing.length;
     return {
       summary: `${frames.length} of ${expected.length} replies came back${rest.length ? `, then ${rest.length} bytes that do not make a whole frame` : ''}`,
       expected: `${expected.length} reply frames; the next one: ${showPayload(missing)}`,
       actual: rest.length
         ? `${frames.length} whole replies, then ${escapeBytes(rest, 24)}${header !== undefined ? ` (a header announcing ${header} bytes)` : ''}`
         : `${frames.length} whole replies, then nothing`,
-      hint: littleEndian
-        ? 'The reply header holds the length little-endian. The protocol is big-endian ("network order"): writeUInt32BE, readUInt32BE.'
-        : rest.length > 0 && rest.length < 4 + missing.length && rest.subarray(0, 4).readUInt32BE(0) > missing.length
-          ? 'A reply announces more bytes than it carries: build the header from the payload you actually send, payload.length in bytes.'
-          : undefined,
+      diagnosis: diagnoseUnfinished(rest, missing.length),
     };
   }
   return undefined;
 }
 
+/** Names the mistake shown by reply bytes that do not make the next whole frame. */
+function diagnoseUnfinished(rest: Buffer, wantLength: number): Diagnosis | undefined {
+  if (rest.length < 4) return undefined;
+  const header = rest.readUInt32BE(0);
+  if (rest.readUInt32LE(0) === wantLength && header !== wantLength) return diagnoses['little-endian-length'];
+  return undefined;
+}
+
 /** Names the mistake a wrong reply payload shows, when it shows one. */
-export function diagnosePayload(sentPayload: Buffer, frame: Buffer): string | undefined {
+export function diagnosePayload(sentPayload: Buffer, frame: Buffer): Diagnosis | undefined {
   const want = reversed(sentPayload);
-  if (frame.includes(REPLACEMENT) && !want.includes(REPLACEMENT)) {
-    return 'The reply holds EF BF BD, the UTF-8 replacement character: the payload was turned into a string (toString, setEncoding, string concatenation) and back. Frames carry bytes: keep Buffers from socket to reply.';
-  }
-  if (frame.equals(sentPayload) && !want.equals(sentPayload)) return 'The payload came back in its original order: reverse the bytes (Buffer.from(payload).reverse()).';
+  if (frame.includes(REPLACEMENT) && !want.includes(REPLACEMENT)) return diagnoses['decodes-payload-as-text'];
+  if (frame.equals(sentPayload) && !want.equals(sentPayload)) return diagnoses['not-reversed'];
   if (frame.length < want.length && want.subarray(want.length - frame.length).equals(frame)) {
-    return `The reply holds the last ${frame.length} of ${want.length} bytes reversed: you answered with only the part of the payload that had arrived. Wait until 4 + length bytes are buffered before answering.`;
+    return withFact(diagnoses['answers-partial-payload'], `The reply holds the last ${frame.length} of ${want.length} bytes reversed.`);
   }
-  if (frame.length < want.length) {
-    return `The reply is ${frame.length} bytes for a ${want.length}-byte payload: answer only once the whole frame (4 + length bytes) is buffered.`;
-  }
+  if (frame.length < want.length) return withFact(diagnoses['answers-partial-payload'], `The reply is ${frame.length} bytes for a ${want.length}-byte payload.`);
   return undefined;
 }
