@@ -17,23 +17,42 @@ export function encodeFrame(payload: Uint8Array): Buffer {
  * whole frames. Feed it every chunk; it returns the frames completed so far and keeps the rest.
  */
 export class FrameDecoder {
-  private buffered: Buffer = Buffer.alloc(0);
+  // Filled in: the chunks not yet cut into frames, kept as they came; each byte is copied at
+  // most once, when its frame is complete, so a large frame costs linear time.
+  private chunks: Buffer[] = [];
+  private buffered = 0;
 
   /** Bytes received that do not make a whole frame yet. */
   get pendingBytes(): number {
-    return this.buffered.length;
+    return this.buffered;
   }
 
   push(chunk: Uint8Array): Buffer[] {
-    // Filled in: append, then cut off every whole frame; what is left waits for the next chunk.
-    this.buffered = this.buffered.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffered, chunk]);
+    // Filled in: keep the chunk, then cut off every whole frame; the rest waits for the next chunk.
+    this.chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.buffered += chunk.byteLength;
     const frames: Buffer[] = [];
-    while (this.buffered.length >= HEADER_BYTES) {
-      const length = this.buffered.readUInt32BE(0);
-      if (this.buffered.length < HEADER_BYTES + length) break;
-      frames.push(this.buffered.subarray(HEADER_BYTES, HEADER_BYTES + length));
-      this.buffered = this.buffered.subarray(HEADER_BYTES + length);
+    while (this.buffered >= HEADER_BYTES) {
+      const length = this.peek(HEADER_BYTES).readUInt32BE(0);
+      if (this.buffered < HEADER_BYTES + length) break;
+      frames.push(this.take(HEADER_BYTES + length).subarray(HEADER_BYTES));
     }
     return frames;
+  }
+
+  /** The first `count` buffered bytes, joined only when they span chunks. */
+  private peek(count: number): Buffer {
+    if (this.chunks[0]!.length < count) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0]!;
+  }
+
+  /** Removes and returns the first `count` buffered bytes. */
+  private take(count: number): Buffer {
+    const whole = this.peek(count);
+    const taken = whole.subarray(0, count);
+    const rest = whole.subarray(count);
+    this.chunks = rest.length ? [rest, ...this.chunks.slice(1)] : this.chunks.slice(1);
+    this.buffered -= count;
+    return taken;
   }
 }

@@ -15,7 +15,13 @@ const server = net.createServer((socket) => {
     // Filled in: a chunk may hold part of a frame, one frame, or several; answer each whole one.
     for (const payload of decoder.push(chunk)) {
       // Buffer.from copies, so reversing does not touch the decoder's memory.
-      socket.write(encodeFrame(Buffer.from(payload).reverse()));
+      const queued = !socket.write(encodeFrame(Buffer.from(payload).reverse()));
+      // Filled in: a client that does not read its replies fills our queue: stop reading its
+      // requests until the queue has drained, so memory stays bounded.
+      if (queued && !socket.isPaused()) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
     }
   });
 

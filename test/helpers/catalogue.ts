@@ -78,13 +78,18 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
       const tooFar: string[] = [];
       for (const entry of catalogue.wrong.filter((wrong) => !wrong.rewritten)) {
         const dir = path.join(folder, 'wrong', entry.name);
-        const changed = fs.readdirSync(dir).reduce((sum, file) => {
+        const files = fs.readdirSync(dir).map((file) => {
           const solution = path.join(solutionsRoot, slug, file);
-          return sum + changedCodeLines(fs.existsSync(solution) ? fs.readFileSync(solution, 'utf8') : '', fs.readFileSync(path.join(dir, file), 'utf8'));
-        }, 0);
+          return { file, text: fs.readFileSync(path.join(dir, file), 'utf8'), solution: fs.existsSync(solution) ? fs.readFileSync(solution, 'utf8') : '' };
+        });
+        const changed = files.reduce((sum, { text, solution }) => sum + changedCodeLines(solution, text), 0);
         if (changed > MAX_CHANGED_LINES) tooFar.push(`wrong/${entry.name}: ${changed} lines of code differ from the solution`);
-        const header = fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8').split('\n')[0]!;
-        if (!header.startsWith('// Mistake: ')) tooFar.push(`wrong/${entry.name}: first line is not "// Mistake: …"`);
+        // A file kept only so the others compile is the solution's, unchanged; the files with the mistake say what it is.
+        const mistaken = files.filter(({ text, solution }) => text !== solution);
+        if (mistaken.length === 0) tooFar.push(`wrong/${entry.name}: no file differs from the solution`);
+        for (const { file, text } of mistaken) {
+          if (!text.startsWith('// Mistake: ')) tooFar.push(`wrong/${entry.name}/${file}: first line is not "// Mistake: …"`);
+        }
       }
       expect(tooFar, `at most ${MAX_CHANGED_LINES} changed lines, or an entry saying why it is rewritten`).toEqual([]);
     });
