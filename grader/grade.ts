@@ -115,8 +115,8 @@ function outputOf(program: RunningProgram, stage: Stage, started?: { readonly ch
 /** Learner-caused problems become failures; anything else is the grader's own error. */
 function asFailure(error: unknown, check: CheckInfo): CheckResult['failure'] | undefined {
   if (error instanceof CheckFailure) {
-    const { summary, expected, actual, diagnosis, hint } = error.facts;
-    return { summary, expected, actual, hint: diagnosis?.hint ?? hint ?? check.hint, diagnosis: diagnosis?.id };
+    const { summary, expected, actual, diagnosis } = error.facts;
+    return { summary, expected, actual, hint: diagnosis?.hint ?? check.hint, diagnosis: diagnosis?.id };
   }
   if (error instanceof DeadlineError || error instanceof ProgramExitedError) {
     return { summary: error.message, hint: check.hint };

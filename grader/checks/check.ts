@@ -29,8 +29,6 @@ export interface FailureFacts {
   readonly actual?: string;
   /** The mistake recognised; without one, the check's general hint is given. */
   readonly diagnosis?: Diagnosis;
-  /** A hint not yet declared as a diagnosis (lessons still moving to diagnoses). */
-  readonly hint?: string;
 }
 
 /** The learner's program behaved wrongly: a failed check, not a grader error. */

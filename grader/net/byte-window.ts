@@ -3,7 +3,7 @@
 // fixed window of it, counts and hashes all of it, and says so plainly when a check asks
 // for bytes it did not keep, instead of handing it a silently shortened buffer.
 import { createHash, type Hash } from 'node:crypto';
-import { CheckFailure } from '../checks/check.ts';
+import { CheckFailure, defineDiagnoses } from '../checks/check.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -23,8 +23,10 @@ export function formatBytes(n: number): string {
   return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
-const TOO_MUCH_HINT =
-  'Your program sent far more than this check asks for. Look for a loop that keeps writing, data written back more than once, or a length that is not the one you send.';
+const { 'sends-far-too-much': tooMuch } = defineDiagnoses({
+  'sends-far-too-much':
+    'Your program sent far more than this check asks for. Look for a loop that keeps writing, data written back more than once, or a length that is not the one you send.',
+});
 
 /**
  * A check asked for received bytes the grader did not keep. It is the learner's program
@@ -32,7 +34,7 @@ const TOO_MUCH_HINT =
  */
 export class WindowExceededError extends CheckFailure {
   constructor(summary: string, expected: string, actual: string) {
-    super({ summary, expected, actual, hint: TOO_MUCH_HINT });
+    super({ summary, expected, actual, diagnosis: tooMuch });
     this.name = 'WindowExceededError';
   }
 }

@@ -35,13 +35,12 @@ export async function expectExit(program: RunningProgram, ms: number, after: str
 }
 
 /** Fails when the program exited with a non-zero code, naming an uncaught error if there was one. */
-export function expectCleanExit(program: RunningProgram, exit: ExitInfo, hint?: string): void {
+export function expectCleanExit(program: RunningProgram, exit: ExitInfo): void {
   if (exit.code === 0) return;
   const crash = crashReport(program.stderr.text);
   fail(`${program.label} ${describeExit(exit)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
     expected: 'exit code 0',
     actual: describeExit(exit),
-    hint,
   });
 }
 
