@@ -13,6 +13,8 @@ export const MAX_RETRY_MS = 1000;
 /** Margins for timers that fire a little early, a grader that reads late, and a loaded machine. */
 const TOO_SHORT_MS = 85;
 const TOO_LONG_MS = 1150;
+/** Copies of one try, sent together, arrive closer than this even on a loaded machine. */
+const BURST_GAP_MS = 10;
 /** Gaps between tries of one message the judgement waits for. */
 export const GAPS_JUDGED = 6;
 
@@ -21,6 +23,8 @@ export interface RetryGaps {
   readonly meanMs: number;
   /** The middle gap: near 0 when most tries go out together, in bursts. */
   readonly medianMs: number;
+  /** The longest gap: the timer's, between two bursts. */
+  readonly maxMs: number;
   readonly message: string;
 }
 
@@ -32,16 +36,25 @@ export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
   if (tries.length < 2) return undefined;
   const used = tries.slice(0, GAPS_JUDGED + 1);
   const gaps = used.slice(1).map((send, i) => send.at - used[i]!.at).sort((a, b) => a - b);
-  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, medianMs: gaps[Math.floor(gaps.length / 2)]!, message };
+  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, medianMs: gaps[Math.floor(gaps.length / 2)]!, maxMs: gaps.at(-1)!, message };
 }
 
 export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
+
+/**
+ * Most gaps are a small fraction of the longest: copies sent together, then the timer's pause.
+ * On a loaded machine the copies of one burst arrive a few milliseconds apart, never near the
+ * timer's gap; a timer that is merely short gives gaps of one size.
+ */
+function inBursts({ medianMs, maxMs }: RetryGaps): boolean {
+  return medianMs < Math.min(BURST_GAP_MS, maxMs / 4);
+}
 
 /** Fails when the tries of one message came on average faster than 100 ms or slower than 1 s apart. */
 export function expectRetryWindow(file: string, sends: readonly ClientSend[], show: (text: string) => string): void {
   const measured = retryGaps(sends);
   if (!measured || measured.gaps < 2) return;
-  const { gaps, meanMs, medianMs, message } = measured;
+  const { gaps, meanMs, message } = measured;
   const summary = `${file} sent ${show(message)} ${gaps + 1} times, on average every ${formatDuration(Math.round(meanMs))}, while nothing answered`;
   const expected = `each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one`;
   const actual = `${gaps} retransmissions in ${formatDuration(Math.round(meanMs * gaps))}`;
@@ -52,7 +65,7 @@ export function expectRetryWindow(file: string, sends: readonly ClientSend[], sh
       diagnosis: diagnoses['retransmits-without-waiting'],
     });
   }
-  if (meanMs < TOO_SHORT_MS && medianMs < 5) {
+  if (meanMs < TOO_SHORT_MS && inBursts(measured)) {
     fail(summary, {
       expected,
       actual,

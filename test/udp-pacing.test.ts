@@ -1,0 +1,40 @@
+// Lesson 4's retry-window judgement from the times the grader read each try: bursts of copies
+// are told from a short timer however the load spreads them.
+import { describe, expect, it } from 'vitest';
+import { CheckFailure } from '../grader/checks/check.ts';
+import { expectRetryWindow } from '../grader/checks/04-udp/client-pacing.ts';
+
+const tries = (times: readonly number[]) => times.map((at) => ({ text: 'msg 1', at }));
+
+function diagnosisOf(times: readonly number[]): string | undefined {
+  try {
+    expectRetryWindow('client.ts', tries(times), (text) => text);
+    return 'pass';
+  } catch (error) {
+    if (error instanceof CheckFailure) return error.facts.diagnosis?.id;
+    throw error;
+  }
+}
+
+describe('the retry window', () => {
+  it('passes timers from 100 ms to 1 s', () => {
+    expect(diagnosisOf([0, 150, 300, 450, 600, 750, 900])).toBe('pass');
+    expect(diagnosisOf([0, 1000, 2001, 3001, 4002, 5002, 6003])).toBe('pass');
+  });
+
+  it('names bursts of copies, also when the load spreads each burst over a few milliseconds', () => {
+    expect(diagnosisOf([0, 0.2, 0.3, 150, 150.1, 150.3, 300])).toBe('sends-bursts');
+    expect(diagnosisOf([0, 7, 9, 150, 158, 161, 300])).toBe('sends-bursts');
+  });
+
+  it('names a short timer, also with one late read among its gaps', () => {
+    expect(diagnosisOf([0, 20, 40, 60, 80, 100, 120])).toBe('retry-timer-too-short');
+    expect(diagnosisOf([0, 35, 40, 60, 80, 100, 120])).toBe('retry-timer-too-short');
+    expect(diagnosisOf([0, 50, 100, 150, 200, 250, 300])).toBe('retry-timer-too-short');
+  });
+
+  it('names no wait at all, and a timer longer than 1 s', () => {
+    expect(diagnosisOf([0, 1, 2, 3, 4, 5, 6])).toBe('retransmits-without-waiting');
+    expect(diagnosisOf([0, 1200, 2400, 3600, 4800, 6000, 7200])).toBe('retry-timer-too-long');
+  });
+});
