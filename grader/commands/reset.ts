@@ -24,6 +24,14 @@ export function backupPath(root: string, slug: string, file: string, now = new D
   return path.join(path.dirname(root), '.backups', slug, `${stamp}-${file}`);
 }
 
+/** Copies the learner's file to a new backup before it is overwritten; returns the backup's path. */
+export function backUp(root: string, slug: string, file: string, now: Date): string {
+  const backup = backupPath(root, slug, file, now);
+  fs.mkdirSync(path.dirname(backup), { recursive: true });
+  fs.copyFileSync(path.join(root, slug, file), backup);
+  return backup;
+}
+
 /** `npm run reset lesson-3`: restores the stubs, after saving the learner's files to a backup it names. */
 export const resetCommand = defineCommand({
   invocation: 'npm run reset',
@@ -50,9 +58,7 @@ async function resetLesson(values: { from?: string; dir?: string }, name: string
       continue;
     }
     if (current !== undefined) {
-      const backup = backupPath(root, lesson.slug, file, now);
-      fs.mkdirSync(path.dirname(backup), { recursive: true });
-      fs.copyFileSync(target, backup);
+      const backup = backUp(root, lesson.slug, file, now);
       lines.push(`${path.relative(io.cwd, target)}: your version is saved as ${path.relative(io.cwd, backup)}`);
     }
     fs.writeFileSync(target, stub);

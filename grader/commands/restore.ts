@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
 import { resolveSource } from '../source.ts';
 import { defineCommand } from './define.ts';
-import { backupPath } from './reset.ts';
+import { backUp, backupPath } from './reset.ts';
 
 /** The backups `reset` made of one lesson file, newest first (their names start with an ISO time). */
 export function backupsOf(root: string, lesson: Lesson, file: string): string[] {
@@ -52,9 +52,7 @@ async function restoreLesson(values: { backup?: string; dir?: string }, name: st
         lines.push(`${path.relative(io.cwd, target)}: already the same as ${path.relative(io.cwd, from)}`);
         continue;
       }
-      const backup = backupPath(root, lesson.slug, file, now);
-      fs.mkdirSync(path.dirname(backup), { recursive: true });
-      fs.copyFileSync(target, backup);
+      const backup = backUp(root, lesson.slug, file, now);
       lines.push(`${path.relative(io.cwd, target)}: the version it replaces is saved as ${path.relative(io.cwd, backup)}`);
     }
     fs.writeFileSync(target, restored);
