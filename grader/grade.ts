@@ -184,9 +184,14 @@ async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild>
   return { ok: true, programs, durationMs: performance.now() - started };
 }
 
+/** A check not run: after an earlier failure (no reason), or because it cannot run here (a reason). */
+function skippedResult(check: CheckInfo, why: { readonly skipReason?: string; readonly durationMs?: number } = {}): CheckResult {
+  return { id: check.id, title: check.title, status: 'skip', durationMs: why.durationMs ?? 0, ...(why.skipReason ? { skipReason: why.skipReason } : {}), transcript: [], outputs: [] };
+}
+
 function notCompiled(request: GradeRequest, grading: LessonGrading, failure: CheckResult, lessonDir: string, started: number): LessonResult {
   const { lesson, seed } = request;
-  const checks = [failure, ...selectChecks(grading, request.only).flatMap((selected) => selected.checks).map((check): CheckResult => ({ id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] }))];
+  const checks = [failure, ...selectChecks(grading, request.only).flatMap((selected) => selected.checks).map((check) => skippedResult(check))];
   checks.forEach((check, index) => request.onCheckDone?.(check, index));
   return {
     lesson, lessonDir, seed, host: '', status: 'fail', checks, durationMs: performance.now() - started,
@@ -243,7 +248,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const scenarioStarts = new Map<number, number>();
   for (const [index, { check, scenarioIndex, run: runCheck }] of steps.entries()) {
     if (stopped) {
-      const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', durationMs: 0, transcript: [], outputs: [] };
+      const skipped = skippedResult(check);
       results.push(skipped);
       request.onCheckDone?.(skipped, index);
       continue;
@@ -257,12 +262,13 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
       result = { id: check.id, title: check.title, status: 'pass', durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
     } catch (error) {
       if (error instanceof CheckSkipped) {
-        const skipped: CheckResult = { id: check.id, title: check.title, status: 'skip', skipReason: error.reason, durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
+        const skipped = skippedResult(check, { skipReason: error.reason, durationMs: performance.now() - checkStarted });
         results.push(skipped);
         request.onCheckDone?.(skipped, index);
         continue;
       }
       const failure = asFailure(error, check);
+      const shown = outputsOf(scenarioIndex);
       result = {
         id: check.id,
         title: check.title,
@@ -271,8 +277,8 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
         failure,
         error: failure ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error),
         transcript: transcript.since(scenarioStarts.get(scenarioIndex)!),
-        outputs: outputsOf(scenarioIndex),
-        otherRuns: programs.length - outputsOf(scenarioIndex).length,
+        outputs: shown,
+        otherRuns: programs.length - shown.length,
       };
       stopped = true;
     }
