@@ -20,8 +20,17 @@ function quoteArg(arg: string): string {
   return /^[\w.,:/=@-]+$/.test(arg) ? arg : JSON.stringify(arg);
 }
 
-export interface GradingRun {
+/** One scenario's view of the run: its own transcript and the programs it started. */
+export interface ScenarioRun {
   readonly context: CheckContext;
+  readonly programs: readonly RunningProgram[];
+}
+
+export interface GradingRun {
+  readonly host: string;
+  /** A context of its own for one scenario; host, seed, ports and cleanup are the run's. */
+  scenario(): ScenarioRun;
+  /** Every program any scenario started. */
   readonly programs: readonly RunningProgram[];
   readonly ports: readonly number[];
   /** Runs every cleanup and stops every program; returns what went wrong, if anything. */
@@ -42,56 +51,63 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
   // The host is drawn either way, so the rest of the seeded plan is the same over IPv6.
   const drawn = pickLoopbackHost(seeded.fork('host'));
   const host = runOptions.ipv6 ? '::1' : drawn;
-  const transcript = new Transcript();
+  const run = {};
+  const startedAt = performance.now();
   const programs: RunningProgram[] = [];
   const cleanups: Array<() => unknown> = [];
   const ports: number[] = [];
 
-  const context: CheckContext = {
-    lessonDir,
-    seed,
-    host,
-    transcript,
-    random: (purpose) => seeded.fork(purpose),
-    ms: scaled,
-    freePort: async (type = 'tcp') => {
-      const port = await freePort(host, type);
-      ports.push(port);
-      return port;
-    },
-    start(file, options = {}) {
-      const env: Record<string, string> = { HOST: host, ...options.env };
-      if (options.port !== undefined) env.PORT = String(options.port);
-      const program = startProgram({
-        file: path.join(lessonDir, file),
-        compiled: runOptions.compiled?.get(file),
-        env,
-        args: options.args,
-        stdin: options.stdin,
-        outputCapBytes: options.outputCapBytes,
-        box: runOptions.box,
-      });
-      programs.push(program);
-      const args = options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : '';
-      transcript.note('grader', `started ${file}${args} with HOST=${host}${options.port !== undefined ? ` PORT=${options.port}` : ''}`);
-      return program;
-    },
-    connect(port, options) {
-      return connectWhenListening({
-        host: options.host ?? host,
-        port,
-        name: options.name,
-        transcript,
-        program: options.program,
-        giveUp: options.giveUp,
-        deadlineMs: options.deadlineMs ?? scaled(5000),
-      }).then((peer) => {
-        cleanups.push(() => peer.destroy());
-        return peer;
-      });
-    },
-    onCleanup: (cleanup) => void cleanups.push(cleanup),
-  };
+  function scenario(): ScenarioRun {
+    const transcript = new Transcript({ run, startedAt });
+    const own: RunningProgram[] = [];
+    const context: CheckContext = {
+      lessonDir,
+      seed,
+      host,
+      transcript,
+      random: (purpose) => seeded.fork(purpose),
+      ms: scaled,
+      freePort: async (type = 'tcp') => {
+        const port = await freePort(host, type);
+        ports.push(port);
+        return port;
+      },
+      start(file, options = {}) {
+        const env: Record<string, string> = { HOST: host, ...options.env };
+        if (options.port !== undefined) env.PORT = String(options.port);
+        const program = startProgram({
+          file: path.join(lessonDir, file),
+          compiled: runOptions.compiled?.get(file),
+          env,
+          args: options.args,
+          stdin: options.stdin,
+          outputCapBytes: options.outputCapBytes,
+          box: runOptions.box,
+        });
+        programs.push(program);
+        own.push(program);
+        const args = options.args?.length ? ` ${options.args.map(quoteArg).join(' ')}` : '';
+        transcript.note('grader', `started ${file}${args} with HOST=${host}${options.port !== undefined ? ` PORT=${options.port}` : ''}`);
+        return program;
+      },
+      connect(port, options) {
+        return connectWhenListening({
+          host: options.host ?? host,
+          port,
+          name: options.name,
+          transcript,
+          program: options.program,
+          giveUp: options.giveUp,
+          deadlineMs: options.deadlineMs ?? scaled(5000),
+        }).then((peer) => {
+          cleanups.push(() => peer.destroy());
+          return peer;
+        });
+      },
+      onCleanup: (cleanup) => void cleanups.push(cleanup),
+    };
+    return { context, programs: own };
+  }
 
   async function cleanUp(): Promise<string | undefined> {
     const problems: string[] = [];
@@ -107,5 +123,5 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
     return problems.length ? problems.join('; ') : undefined;
   }
 
-  return { context, programs, ports, cleanUp };
+  return { host, scenario, programs, ports, cleanUp };
 }

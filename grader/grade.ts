@@ -3,20 +3,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
-import { CheckFailure, CheckSkipped } from './checks/check.ts';
 import { loadGrading } from './checks/index.ts';
 import { selectChecks, type CheckInfo, type LessonGrading } from './checks/lesson.ts';
 import { createGradingRun } from './context.ts';
 import { UsageError } from './errors.ts';
-import { ProgramExitedError } from './net/connect.ts';
 import type { TranscriptEvent } from './net/transcript.ts';
-import { DeadlineError } from './run/deadline.ts';
 import { killLeftovers, socketsLeftBehind } from './run/leftovers.ts';
 import { releasePorts } from './run/ports.ts';
 import { hasProc } from './run/proc.ts';
 import { describeExit, type RunningProgram } from './run/program.ts';
 import { stageLesson, type Stage } from './stage.ts';
 import { compileProgram, formatProblem } from './run/compile.ts';
+import { inCourseOrder, runLimited } from './in-order.ts';
+import { runScenario, skippedResult, type ScenarioReport, type StartedBy } from './scenario-run.ts';
+
+/**
+ * Scenarios graded at once. They share nothing but the host, so they overlap their waits;
+ * more than this and timing checks start to feel a busy 2-core machine.
+ */
+const SCENARIOS_AT_ONCE = 3;
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -83,6 +88,10 @@ export interface GradeRequest {
   readonly ipv6?: boolean;
   /** Run only this check, after the checks of its scenario that come before it. */
   readonly only?: string;
+  /** After a failure, start no scenario that comes after it in course order. */
+  readonly bail?: boolean;
+  /** How many scenarios run at the same time (default SCENARIOS_AT_ONCE). */
+  readonly scenariosAtOnce?: number;
   readonly onCheckStart?: (check: CheckInfo, index: number) => void;
   readonly onCheckDone?: (result: CheckResult, index: number) => void;
 }
@@ -101,7 +110,7 @@ export function assertLessonFiles(root: string, lesson: Lesson): void {
   }
 }
 
-function outputOf(program: RunningProgram, stage: Stage, started?: { readonly check: string; readonly args: readonly string[] }): ProgramOutput {
+function outputOf(program: RunningProgram, stage: Stage, started?: StartedBy): ProgramOutput {
   const args = started?.args.length ? `, with ${started.args.map((arg) => JSON.stringify(arg)).join(' ')}` : '';
   return {
     label: started ? `${program.label}, started by ${started.check}${args}` : program.label,
@@ -110,18 +119,6 @@ function outputOf(program: RunningProgram, stage: Stage, started?: { readonly ch
     truncated: program.stdout.truncated || program.stderr.truncated,
     ending: program.exit ? describeExit(program.exit) : 'still running',
   };
-}
-
-/** Learner-caused problems become failures; anything else is the grader's own error. */
-function asFailure(error: unknown, check: CheckInfo): CheckResult['failure'] | undefined {
-  if (error instanceof CheckFailure) {
-    const { summary, expected, actual, diagnosis } = error.facts;
-    return { summary, expected, actual, hint: diagnosis?.hint ?? check.hint, diagnosis: diagnosis?.id };
-  }
-  if (error instanceof DeadlineError || error instanceof ProgramExitedError) {
-    return { summary: error.message, hint: check.hint };
-  }
-  return undefined;
 }
 
 const leftoverCheck = { id: 'leaves-nothing-behind', title: 'leaves no process holding a port after it is stopped' } as const;
@@ -184,11 +181,6 @@ async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild>
   return { ok: true, programs, durationMs: performance.now() - started };
 }
 
-/** A check not run: after an earlier failure (no reason), or because it cannot run here (a reason). */
-function skippedResult(check: CheckInfo, why: { readonly skipReason?: string; readonly durationMs?: number } = {}): CheckResult {
-  return { id: check.id, title: check.title, status: 'skip', durationMs: why.durationMs ?? 0, ...(why.skipReason ? { skipReason: why.skipReason } : {}), transcript: [], outputs: [] };
-}
-
 function notCompiled(request: GradeRequest, grading: LessonGrading, failure: CheckResult, lessonDir: string, started: number): LessonResult {
   const { lesson, seed } = request;
   const checks = [failure, ...selectChecks(grading, request.only).flatMap((selected) => selected.checks).map((check) => skippedResult(check))];
@@ -222,69 +214,59 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
     ipv6: request.ipv6,
     compiled: compiled.programs,
   });
-  const { context, programs } = run;
-  const transcript = context.transcript;
-  // Which check started each program, in which scenario: a failure shows its own scenario's runs.
-  const startedBy = new Map<RunningProgram, { readonly check: string; readonly scenario: number; readonly args: readonly string[] }>();
-  const outputsOf = (scenario?: number) =>
-    programs.filter((program) => scenario === undefined || startedBy.get(program)?.scenario === scenario).map((program) => outputOf(program, stage, startedBy.get(program)));
+  const { programs } = run;
+  // Which check started each program: a failure labels its scenario's runs with it.
+  const startedBy = new Map<RunningProgram, StartedBy>();
+  const outputsOf = (shown: readonly RunningProgram[] = programs) => shown.map((program) => outputOf(program, stage, startedBy.get(program)));
 
-  const results: CheckResult[] = [{ ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] }];
-  request.onCheckDone?.(results[0]!, 0);
-  let stopped = false;
-  // Each scenario gets a fresh session; a check's session is its own scenario's.
-  const steps = selectChecks(grading, request.only).flatMap(({ scenario, checks }, scenarioIndex) => {
-    const session = scenario.session();
-    return checks.map((check) => {
-      const start: typeof context.start = (file, options) => {
-        const program = context.start(file, options);
-        startedBy.set(program, { check: check.id, scenario: scenarioIndex, args: options?.args ?? [] });
-        return program;
-      };
-      return { check, scenarioIndex, run: () => check.run({ ...context, start }, session) };
-    });
+  let first = 1;
+  const plans = selectChecks(grading, request.only).map(({ scenario, checks }, position) => {
+    const plan = { scenario, checks, first, position };
+    first += checks.length;
+    return plan;
   });
-  // A failure shows the wire since its scenario began: its checks share one conversation.
-  const scenarioStarts = new Map<number, number>();
-  for (const [index, { check, scenarioIndex, run: runCheck }] of steps.entries()) {
-    if (stopped) {
-      const skipped = skippedResult(check);
-      results.push(skipped);
-      request.onCheckDone?.(skipped, index);
-      continue;
-    }
-    request.onCheckStart?.(check, index);
-    if (!scenarioStarts.has(scenarioIndex)) scenarioStarts.set(scenarioIndex, transcript.length);
-    const checkStarted = performance.now();
-    let result: CheckResult;
-    try {
-      await runCheck();
-      result = { id: check.id, title: check.title, status: 'pass', durationMs: performance.now() - checkStarted, transcript: [], outputs: [] };
-    } catch (error) {
-      if (error instanceof CheckSkipped) {
-        const skipped = skippedResult(check, { skipReason: error.reason, durationMs: performance.now() - checkStarted });
-        results.push(skipped);
-        request.onCheckDone?.(skipped, index);
-        continue;
+  const positionOf = (index: number) => plans.findIndex((plan) => index >= plan.first && index < plan.first + plan.checks.length);
+
+  // With bail, a failure skips the scenarios after it in course order: those not started are
+  // skipped, those running are cancelled (their programs stopped, so their waits end now).
+  // Those before it still run, so the first failure in course order is the same either way.
+  let firstFailed = Infinity;
+  const running = new Map<number, readonly RunningProgram[]>();
+  const results: CheckResult[] = [];
+  const order = inCourseOrder<CheckInfo, CheckResult>({ onStart: request.onCheckStart, onDone: request.onCheckDone });
+  const report: ScenarioReport = {
+    started: (index, check) => order.started(index, check),
+    done(index, result) {
+      results[index] = result;
+      order.done(index, result);
+      const position = positionOf(index);
+      if (!request.bail || (result.status !== 'fail' && result.status !== 'error') || position < 0 || position > firstFailed) return;
+      firstFailed = position;
+      for (const [other, started] of running) if (other > position) for (const program of started) void program.stop();
+    },
+  };
+  report.done(0, { ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] });
+
+  // The other scenarios start once the first has reported its first check (usually "listens"):
+  // a program that ignores PORT would otherwise collide with its own copies on one port.
+  let openGate = () => {};
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  await runLimited(
+    plans.map((plan) => async () => {
+      if (plan.position > 0) await gate;
+      if (request.bail && firstFailed < plan.position) {
+        plan.checks.forEach((check, offset) => report.done(plan.first + offset, skippedResult(check)));
+        return;
       }
-      const failure = asFailure(error, check);
-      const shown = outputsOf(scenarioIndex);
-      result = {
-        id: check.id,
-        title: check.title,
-        status: failure ? 'fail' : 'error',
-        durationMs: performance.now() - checkStarted,
-        failure,
-        error: failure ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error),
-        transcript: transcript.since(scenarioStarts.get(scenarioIndex)!),
-        outputs: shown,
-        otherRuns: programs.length - shown.length,
-      };
-      stopped = true;
-    }
-    results.push(result);
-    request.onCheckDone?.(result, index);
-  }
+      const scenarioRun = run.scenario();
+      running.set(plan.position, scenarioRun.programs);
+      const cancelled = () => Boolean(request.bail) && firstFailed < plan.position;
+      const firstCheckDone = plan.position === 0 ? openGate : undefined;
+      await runScenario(plan, scenarioRun, { report, startedBy, outputsOf, otherPrograms: () => programs.length, cancelled, firstCheckDone });
+      running.delete(plan.position);
+    }),
+    request.scenariosAtOnce ?? SCENARIOS_AT_ONCE,
+  );
 
   const cleanupError = await run.cleanUp();
   if (cleanupError) {
@@ -300,7 +282,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
     results.push(failed);
     request.onCheckDone?.(failed, results.length - 1);
   }
-  const leftovers = leftoverResult(context.host, run.ports, outputsOf);
+  const leftovers = leftoverResult(run.host, run.ports, outputsOf);
   releasePorts(run.ports);
   results.push(leftovers);
   request.onCheckDone?.(leftovers, results.length - 1);
@@ -308,5 +290,5 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
   const resources = { pids: programs.flatMap((program) => program.pidsSeen), ports: run.ports };
   const containment = programs[0]?.containment ?? (request.sandbox ? 'bubblewrap' : 'process group');
-  return { lesson, lessonDir, seed, host: context.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only };
+  return { lesson, lessonDir, seed, host: run.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only };
 }

@@ -16,7 +16,8 @@ export async function gradeVariant(lesson: Lesson, programDir: string, seed: num
     const target = path.join(root, lesson.slug);
     fs.cpSync(path.join(solutionsRoot, lesson.slug), target, { recursive: true });
     fs.cpSync(programDir, target, { recursive: true });
-    return await gradeLesson({ lesson, root, seed, ipv6: options.ipv6 });
+    // Both callers judge the first failure, which bail leaves as it is and reaches sooner.
+    return await gradeLesson({ lesson, root, seed, ipv6: options.ipv6, bail: true });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

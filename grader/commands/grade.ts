@@ -8,7 +8,7 @@ import { writeLines, type Io } from '../io.ts';
 import { randomSeed } from '../net/random.ts';
 import { toJsonResult } from '../report/json.ts';
 import { colorEnabled, painter } from '../report/paint.ts';
-import { checkLine, escapeControl, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
+import { briefFailure, checkLine, escapeControl, failureBlock, lessonHeader, summaryLine, type Repro } from '../report/text.ts';
 import { parseSeed, resolveSource } from '../source.ts';
 import { recordResult } from '../progress.ts';
 import { defineCommand, type OptionSpec } from './define.ts';
@@ -27,6 +27,7 @@ const gradeOptions = {
   ipv6: { type: 'boolean', description: 'grade over IPv6: HOST=::1 for your programs and the grader alike' },
   sandbox: { type: 'boolean', description: 'run the programs in a bubblewrap box (Linux): read-only, no HOME, no other lessons' },
   check: { type: 'string', value: 'ID', description: 'run one check (and the checks before it that it needs), e.g. --check echoes-binary' },
+  'keep-going': { type: 'boolean', description: 'after a failure, still run every scenario that does not depend on it (slower; shows every independent failure)' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** What a caller of the command (watch mode) learns besides the exit code. */
@@ -44,7 +45,7 @@ export const gradeCommand = defineCommand<typeof gradeOptions, GradeControl>({
 });
 
 async function gradeLessonCommand(
-  values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean; check?: string },
+  values: { solution?: boolean; dir?: string; seed?: string; json?: boolean; ipv6?: boolean; sandbox?: boolean; check?: string; 'keep-going'?: boolean },
   positionals: readonly string[],
   io: Io,
   control: GradeControl,
@@ -63,6 +64,7 @@ async function gradeLessonCommand(
   const shownDir = path.relative(io.cwd, path.join(source.root, lesson.slug)) || '.';
 
   if (!values.json) writeLines(io.stdout, [lessonHeader(lesson, shownDir, paint)]);
+  let shownFailure = false;
   const result = await gradeLesson({
     lesson,
     root: source.root,
@@ -70,6 +72,7 @@ async function gradeLessonCommand(
     sandbox: values.sandbox,
     ipv6: values.ipv6,
     only,
+    bail: !values['keep-going'],
     // On a terminal the running check shows until its result replaces it.
     onCheckStart: !values.json && io.stdout.isTTY ? (check) => io.stdout.write(paint('dim', `  … ${check.title}`)) : undefined,
     onCheckDone: values.json
@@ -77,7 +80,10 @@ async function gradeLessonCommand(
       : (check) => {
           if (io.stdout.isTTY && check.status !== 'skip') io.stdout.write('\r\x1b[K');
           writeLines(io.stdout, [checkLine(check, paint)]);
-          if (check.status === 'fail' || check.status === 'error') writeLines(io.stdout, ['', ...failureBlock(check, repro, paint), '']);
+          if (check.status !== 'fail' && check.status !== 'error') return;
+          // Independent scenarios go on after a failure: the first is told whole, the rest in brief.
+          writeLines(io.stdout, shownFailure ? briefFailure(check, repro, paint) : ['', ...failureBlock(check, repro, paint), '']);
+          shownFailure = true;
         },
   });
   // One check passing is not the lesson passing: only whole gradings are recorded.

@@ -38,7 +38,7 @@ export class TcpPeer {
     private readonly transcript: Transcript,
     options: PeerOptions = {},
   ) {
-    this.window = new ByteWindow(options.window ?? { headBytes: PEER_HEAD_BYTES }, name, options.budget ?? runBudget(transcript));
+    this.window = new ByteWindow(options.window ?? { headBytes: PEER_HEAD_BYTES }, name, options.budget ?? runBudget(transcript.run));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.window.push(chunk);

@@ -42,11 +42,19 @@ export class Transcript {
   private readonly events: TranscriptEvent[] = [];
   /** How many events were recorded before events[0]: the index of events[0] in the whole run. */
   private offset = 0;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
+  /** The grading run this transcript belongs to (several scenarios share one run and its budgets). */
+  readonly run: object;
   /** Events no longer kept. */
   dropped = 0;
   /** Characters cut from notes. */
   cutChars = 0;
+
+  /** A scenario's transcript within a run: its times count from the run's start. */
+  constructor(of?: { readonly run: object; readonly startedAt: number }) {
+    this.run = of?.run ?? this;
+    this.startedAt = of?.startedAt ?? performance.now();
+  }
 
   /** Events recorded so far, kept or not: since(transcript.length) is what comes next. */
   get length(): number {

@@ -80,7 +80,7 @@ function outputBlock(result: CheckResult): string[] {
     if (output.stderr.trim()) lines.push(...stderr.map((line) => `  stderr | ${line}`));
     if (!output.stdout.trim() && !output.stderr.trim()) lines.push('  (printed nothing)');
   }
-  if (result.otherRuns) lines.push(`(${result.otherRuns} more run${result.otherRuns === 1 ? '' : 's'}, of checks that passed, not shown)`);
+  if (result.otherRuns) lines.push(`(${result.otherRuns} more run${result.otherRuns === 1 ? '' : 's'}, of other scenarios, not shown)`);
   return lines;
 }
 
@@ -110,6 +110,15 @@ export function failureBlock(result: CheckResult, repro: Repro, paint: Paint): s
     lines.push(`${paint('dim', 'Just this check:')} ${gradeCommandLine(repro.lesson, [...repro.source, '--check', result.id])}`);
   }
   return indent(lines);
+}
+
+/**
+ * A later failure, in a scenario of its own: one line of what was seen and how to see it whole.
+ * The learner fixes one thing at a time; the first failure above has the whole story.
+ */
+export function briefFailure(result: CheckResult, repro: Repro, paint: Paint): string[] {
+  const summary = result.status === 'error' ? 'the grader itself failed here too' : escapeLines(result.failure?.summary ?? '');
+  return indent([paint('red', summary), `${paint('dim', 'See it whole:')} ${gradeCommandLine(repro.lesson, [...repro.source, '--check', result.id, '--seed', String(repro.seed)])}`]);
 }
 
 export function summaryLine(result: LessonResult, paint: Paint): string {
