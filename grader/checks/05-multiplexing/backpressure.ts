@@ -11,7 +11,7 @@ import { failIfExited } from './exited.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './flood.ts';
 import { awaitLines, diagnoseReply, showLines } from './lines.ts';
 import { bytesReadWhileWatched } from './rx-queue.ts';
-import { connectTo, FILE, flooderOf, servedBy, type OneServer } from './session.ts';
+import { connectTo, FILE, flooderOf, servedBy, serverOf, type OneServer } from './session.ts';
 
 /**
  * Measured on Linux loopback (tcp_wmem max 4 MiB, tcp_rmem max 32 MiB): servers that pause
@@ -63,7 +63,7 @@ export const respectsBackpressure: ScenarioCheck<OneServer> = {
   title: 'stops reading from a client that sends without reading its replies',
   hint: BACKPRESSURE_HINT,
   async run(context, session) {
-    const served = servedBy(session);
+    const served = await serverOf(context, session);
     const { server, port } = served;
     // Connected before the flood: a server that pauses every socket pauses this one too.
     session.bystander = await connectTo(context, served, 'bystander');

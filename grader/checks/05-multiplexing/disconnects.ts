@@ -1,4 +1,4 @@
-// Clients of the one server run that leave badly: in the middle of a line, by a reset while
+// Clients of a run of the server that leave badly: in the middle of a line, by a reset while
 // idle, by a reset with replies queued. The others, and new ones, must not notice.
 import { ProgramExitedError } from '../../net/connect.ts';
 import { sleep } from '../../run/deadline.ts';
@@ -8,7 +8,8 @@ import type { ScenarioCheck } from '../lesson.ts';
 import { diagnoses } from './diagnoses.ts';
 import { failIfExited, untilExitOr } from './exited.ts';
 import { awaitLines, numbered, showLines, type Replies } from './lines.ts';
-import { connectTo, flooderOf, seededLines, servedBy, type OneServer } from './session.ts';
+import { FLOOD_LINE_BYTES, floodLine } from './flood.ts';
+import { connectTo, seededLines, serverOf, type OneServer } from './session.ts';
 
 /** How a client's error ended the whole server: Node's uncaught "error" event, or the server's own exit. */
 function diagnoseCrash(server: RunningProgram): Diagnosis {
@@ -20,9 +21,8 @@ export const survivesDisconnects: ScenarioCheck<OneServer> = {
   title: 'clients that vanish mid-line or reset do not disturb the others',
   hint: 'Add socket.on("error", ...) that logs and returns: ECONNRESET and EPIPE concern that one client. Never exit or throw because of one connection.',
   async run(context, session) {
-    const served = servedBy(session);
+    const served = await serverOf(context, session);
     const { server } = served;
-    const flooder = flooderOf(session);
     // A server that dies of a reset may do so late under load: every observation
     // below that could be its death waits for the exit before it is judged.
     const failIfCrashed = () => failIfExited(server, 'after clients disconnected mid-line and reset', diagnoseCrash(server));
@@ -45,7 +45,8 @@ export const survivesDisconnects: ScenarioCheck<OneServer> = {
       // Resets with replies still queued for it: the server's writes fail.
       const busy = await connectTo(context, served, 'busy-reset');
       busy.socket.pause();
-      const busyLines = Array.from({ length: 64 }, (_, i) => flooder.line(i + 1));
+      const filler = Buffer.from(context.random('flood').word(FLOOD_LINE_BYTES, FLOOD_LINE_BYTES), 'latin1');
+      const busyLines = Array.from({ length: 64 }, (_, i) => floodLine(i + 1, filler));
       // Not awaited: with small socket buffers these writes may never all be taken.
       for (const line of busyLines) void busy.send(line);
       await sleep(context.ms(300));

@@ -7,7 +7,7 @@ import { FLOOD_CAP_BYTES, FLOOD_STALL_MS } from './backpressure.ts';
 import { diagnoses } from './diagnoses.ts';
 import { failIfExited } from './exited.ts';
 import { mib } from './flood.ts';
-import { connectTo, FILE, servedBy, type OneServer } from './session.ts';
+import { connectTo, FILE, serverOf, type OneServer } from './session.ts';
 import { drainListenerWarning, SHORT_LINE_BYTES, ShortLineFlooder } from './short-flood.ts';
 
 export const oneDrainListener: ScenarioCheck<OneServer> = {
@@ -15,7 +15,7 @@ export const oneDrainListener: ScenarioCheck<OneServer> = {
   title: 'keeps one "drain" listener per stalled socket while a client floods short lines',
   hint: 'Pause and register the "drain" listener once per stall: if (!socket.write(reply) && !socket.isPaused()) { socket.pause(); socket.once("drain", () => socket.resume()); }',
   async run(context, session) {
-    const served = servedBy(session);
+    const served = await serverOf(context, session);
     const peer = await connectTo(context, served, 'short-flooder');
     const shortFlooder = new ShortLineFlooder(peer, context.transcript, Buffer.alloc(0));
     const flood = await shortFlooder.flood(FLOOD_CAP_BYTES, context.ms(FLOOD_STALL_MS), context.ms(30_000));

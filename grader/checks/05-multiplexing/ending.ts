@@ -9,7 +9,7 @@ import { diagnoses } from './diagnoses.ts';
 import { failIfExited } from './exited.ts';
 import { mib } from './flood.ts';
 import { awaitLines, diagnoseReply, numbered, showLines } from './lines.ts';
-import { connectTo, FILE, seededLines, servedBy, type OneServer } from './session.ts';
+import { connectTo, FILE, seededLines, servedBy, serverOf, type OneServer } from './session.ts';
 
 /**
  * The half-close check's last line. Its reply must be larger than what the socket buffers
@@ -24,7 +24,7 @@ export const endsAfterHalfClose: ScenarioCheck<OneServer> = {
   title: 'after a client half-closes, sends all its replies, then closes',
   hint: 'On "end", call socket.end(): it sends what is still queued, then FIN. destroy() throws the queue away; never ending leaves the client waiting.',
   async run(context, session) {
-    const served = servedBy(session);
+    const served = await serverOf(context, session);
     const [l1, l2] = seededLines(context, 'half-close', 'last', 2) as [string, string];
     const pattern = Buffer.from(context.random('big-line').word(61, 61), 'latin1');
     const big = Buffer.alloc(BIG_LINE_BYTES);

@@ -1,7 +1,7 @@
-// Lesson 5: a line server for many clients at once. Its grading: one scenario, one run of
-// server.ts that every check's clients share (one-server.ts).
+// Lesson 5: a line server for many clients at once. Its grading: five scenarios, each a run
+// of server.ts that its checks' clients share (scenarios.ts).
 import { defineLesson } from '../lesson.ts';
 import { diagnoses } from './diagnoses.ts';
-import { oneServer } from './one-server.ts';
+import { scenarios } from './scenarios.ts';
 
-export const grading = defineLesson({ scenarios: [oneServer], diagnoses });
+export const grading = defineLesson({ scenarios, diagnoses });

@@ -1,10 +1,11 @@
-// What the checks of lesson 5's one server run share: the server and its first client (from
-// "answers-a-line"), and the flooder and bystander of the backpressure checks. Each field is
-// set by one check and read, through need(), by the checks after it.
+// What the checks of one run of lesson 5's server share: the server and its first client (from
+// the scenario's first check), and the flooder and bystander of the backpressure checks. Each
+// field is set by one check and read, through need(), by the checks after it.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import type { CheckContext } from '../check.ts';
 import { need } from '../lesson.ts';
+import { startServerAndConnect } from '../shared/listening.ts';
 
 import type { Flooder } from './flood.ts';
 
@@ -26,7 +27,19 @@ export interface OneServer {
   bystander?: TcpPeer;
 }
 
-export const servedBy = (session: OneServer): Served => need(session.served, 'the server started by "answers-a-line"');
+export const servedBy = (session: OneServer): Served => need(session.served, 'the server started by the first check of its scenario');
+
+/**
+ * The scenario's server: started, with a first client connected, by the first check of a
+ * scenario that needs a fresh run of it (whether "answers-a-line" passed is another scenario's
+ * business: that scenario runs first, and a failure there stops this one).
+ */
+export async function serverOf(context: CheckContext, session: OneServer): Promise<Served> {
+  if (session.served) return session.served;
+  const { program: server, port, peer: first } = await startServerAndConnect(context, FILE);
+  session.served = { server, port, first };
+  return session.served;
+}
 export const flooderOf = (session: OneServer): Flooder => need(session.flooder, 'the flooder of "respects-backpressure"');
 
 /** A new client of the running server. */
