@@ -1,49 +1,35 @@
 // Starting a reference program for a benchmark, and what the benchmarks read of it: on
 // loopback only, with nothing but PATH, HOST and PORT in its environment.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import { DeadlineError } from '../run/deadline.ts';
+import { pollUntil } from '../run/deadline.ts';
+import { freePort as claimFreePort } from '../run/ports.ts';
+import { hasProc, residentBytes } from '../run/proc.ts';
 
 export const HOST = '127.0.0.1';
 
+/** Resident memory of a process in KiB: /proc where there is one, else ps (macOS). */
 export function residentKiB(pid: number): number | undefined {
+  if (hasProc) return residentBytes(pid) / 1024 || undefined;
   try {
-    if (fs.existsSync(`/proc/${pid}/status`)) {
-      const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-      return line ? Number(line.split(/\s+/)[1]) : undefined;
-    }
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, HOST, resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+/** A free port on HOST, claimed like the grader's (released when this process exits). */
+export const freePort = (): Promise<number> => claimFreePort(HOST);
 
-/** Resolves once something accepts on HOST:port, polling until `deadline`. */
-async function untilListening(port: number, what: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, HOST, () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() - started > 10_000) throw new DeadlineError(`${what} to listen on ${HOST}:${port}`, Date.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const accepts = (port: number) =>
+  new Promise<true | undefined>((resolve) => {
+    const socket = net.connect(port, HOST, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(undefined));
+  });
 
 export async function startNode(file: string, port: number, what: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH ?? '', HOST, PORT: String(port) }, stdio: 'ignore' });
-  await untilListening(port, what);
+  await pollUntil(() => accepts(port), 10_000, `${what} to listen on ${HOST}:${port}`);
   return child;
 }
 

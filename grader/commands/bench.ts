@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { course, findLesson } from '../../lessons/course.ts';
+import { measureClass, type ClassFigures } from '../bench/class-throughput.ts';
 import { measureLargeFrame, type LargeFrameFigures } from '../bench/large-frame.ts';
 import { measureManyConnections, type LoadFigures } from '../bench/many-connections.ts';
 import { measureLesson, measureStarts, type LessonFigure } from '../bench/measure.ts';
@@ -28,6 +29,14 @@ function loadLines(load: LoadFigures): string[] {
   ];
 }
 
+function classLines(figures: ClassFigures): string[] {
+  const how = `${figures.jobs} at once, ${figures.sandbox ? 'sandboxed' : 'without the sandbox (no bubblewrap here)'}`;
+  return [
+    `Class grading: ${figures.students} copies of the solutions × ${figures.lessons} lessons (${figures.gradings} gradings, ${how}) in ${formatMs(figures.ms)}`,
+    `  ${figures.passed} of ${figures.gradings} passed; ${formatMs(figures.ms / Math.max(1, figures.gradings))} per grading`,
+  ];
+}
+
 /** `npm run bench`: grading speed as ratios to a program start, never asserted anywhere. */
 export const benchCommand = defineCommand({
   invocation: 'npm run bench --',
@@ -38,6 +47,8 @@ export const benchCommand = defineCommand({
     json: { type: 'boolean', description: 'print the figures as JSON' },
     seed: { type: 'string', value: 'N', description: 'the seed of every grading (default 1)' },
     connections: { type: 'string', value: 'N', description: "with lesson 5: connections the reference server holds at once (default 10000; 0 skips the load figures)" },
+    class: { type: 'string', value: 'N', description: 'also grade N copies of the solutions with grade:class (the lessons benched) and time it (default 0: skipped)' },
+    jobs: { type: 'string', value: 'N', description: 'with --class: gradings at once (default 2)' },
   },
   footer: 'The machine is shared and noisy: compare ratios within one run, not seconds across runs.',
   run: async ({ values, positionals }, io) => {
@@ -49,13 +60,18 @@ export const benchCommand = defineCommand({
     const starts = measureStarts(runs);
     const connections = values.connections === undefined ? 10_000 : Number(values.connections);
     if (!Number.isInteger(connections) || connections < 0) throw new UsageError(`--connections ${values.connections}: expected a whole number`);
+    const students = values.class === undefined ? 0 : Number(values.class);
+    if (!Number.isInteger(students) || students < 0) throw new UsageError(`--class ${values.class}: expected a whole number`);
+    const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${values.jobs}: expected a whole number of at least 1`);
     const figures: LessonFigure[] = [];
     for (const lesson of lessons) figures.push(await measureLesson(lesson, starts.tsxCli, seed));
     const frame = lessons.some((lesson) => lesson.slug === '03-framing') ? await measureLargeFrame() : undefined;
     const load = connections > 0 && lessons.some((lesson) => lesson.slug === '05-multiplexing') ? await measureManyConnections(connections) : undefined;
+    const classFigures = students > 0 ? await measureClass(students, jobs, seed, lessons) : undefined;
     const machine = { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` };
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load, classGrading: classFigures }, null, 2)}\n`);
     } else {
       writeLines(io.stdout, [
         `Node ${machine.node}, ${machine.cpus} cores, ${machine.platform}`,
@@ -69,8 +85,10 @@ export const benchCommand = defineCommand({
         ),
         ...(frame ? ['', ...frameLines(frame)] : []),
         ...(load ? ['', ...loadLines(load)] : []),
+        ...(classFigures ? ['', ...classLines(classFigures)] : []),
       ]);
     }
-    return figures.every((figure) => figure.status === 'pass') ? EXIT.pass : EXIT.fail;
+    const classPassed = !classFigures || classFigures.passed === classFigures.gradings;
+    return figures.every((figure) => figure.status === 'pass') && classPassed ? EXIT.pass : EXIT.fail;
   },
 });
