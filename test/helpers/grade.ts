@@ -12,8 +12,9 @@ import { hasProc, isLive } from '../../grader/run/proc.ts';
 
 export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
 
+/** With bail, as the CLI grades: the first failure is the same, and nothing after it waits out its deadlines. */
 export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<LessonResult> {
-  return gradeLesson({ lesson: findLesson(lessonName), root, seed });
+  return gradeLesson({ lesson: findLesson(lessonName), root, seed, bail: true });
 }
 
 export const gradeSolution = (lesson: string, seed = 1) => gradeRoot(lesson, solutionsRoot, seed);
