@@ -3,10 +3,10 @@
 // on Linux, a port whose SYNs are dropped) and reads what portcheck.ts prints, when, and how it
 // exits. "open" must come from a real connection (its servers count them), and on Linux the
 // kernel's socket table shows how long each of the program's sockets stayed connecting or
-// connected. Two scenarios: bad arguments, then the ports.
+// connected. Three scenarios: bad arguments, the ports one at a time, twenty ports at once.
 import { defineLesson } from '../lesson.ts';
 import { badArguments } from './bad-arguments.ts';
 import { diagnoses } from './diagnoses.ts';
-import { ports } from './ports.ts';
+import { ports, twentyPorts } from './ports.ts';
 
-export const grading = defineLesson({ scenarios: [badArguments, ports], diagnoses });
+export const grading = defineLesson({ scenarios: [badArguments, ports, twentyPorts], diagnoses });

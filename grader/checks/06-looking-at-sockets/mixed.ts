@@ -8,19 +8,18 @@ import { anyLeftOpen, expectExitAfterAnswers } from './ending.ts';
 import { expectMix, type Mix } from './mix.ts';
 import { claim, expectConnected, openPort } from './open-port.ts';
 import { startChecker, untilLinesOrExit, type Run } from './run.ts';
-import type { Ports, PortsCheck } from './session.ts';
+import type { TwentyPortsCheck } from './session.ts';
 import { canMakeUnansweredPort, listenWithoutAnswering } from './unanswered-port.ts';
 
 /** The ports of the first run: the first and the last open, every fifth from the second closed, one unanswered on Linux, the rest at random. */
-async function makeMix(context: CheckContext, session: Ports, random: Random): Promise<Mix> {
+async function makeMix(context: CheckContext, random: Random): Promise<Mix> {
   const mix: Mix = { ports: [], states: new Map(), servers: new Map() };
   const timeoutAt = canMakeUnansweredPort ? random.int(1, MIX_SIZE / 2) : -1;
-  const unanswered = session.mixUnanswered;
   for (let i = 0; i < MIX_SIZE; i++) {
-    const port = i === timeoutAt && unanswered ? unanswered.port : await context.freePort();
+    const port = await context.freePort();
     mix.ports.push(port);
     if (i === timeoutAt) {
-      await (unanswered?.ready ?? listenWithoutAnswering(context, port));
+      await listenWithoutAnswering(context, port);
       mix.states.set(port, 'timeout');
     } else if (i % 5 === 0 || i === MIX_SIZE - 1 || (i % 5 !== 1 && random.chance(0.5))) {
       // The first and the last are always open, every fifth from the second closed: an
@@ -64,15 +63,15 @@ async function checkMix(context: CheckContext, mix: Mix, round: string, changed:
   return run;
 }
 
-export const mixedCheck: PortsCheck = {
+export const mixedCheck: TwentyPortsCheck = {
   id: 'argument-order',
   title: `reports ${MIX_SIZE} open and closed ports in argument order, and again after the grader flipped some`,
   hint: 'Print one line per argument, in the order of the arguments, and connect afresh on every run.',
   async run(context, session) {
     const random = context.random('mix');
-    const mix = await makeMix(context, session, random);
+    const mix = await makeMix(context, random);
     context.transcript.note('grader', `ports now: ${described(mix)}`);
-    // exit-codes judges this first run's exit code.
+    // exit-code-of-mix judges this first run's exit code.
     session.mixed = await checkMix(context, mix, 'first run', new Set());
     const changed = await flip(context, mix, random);
     context.transcript.note('grader', `flipped ${[...changed].join(', ')}; ports now: ${described(mix)}`);

@@ -17,10 +17,13 @@ export interface Ports {
   error?: { readonly run: Run; readonly unreachable: Unreachable } | null;
   /** Set by silent-server-open: the run for a server that never says anything, and the watch on its connection. */
   silent?: { readonly run: Run; readonly server: GraderServer; readonly watch: SocketWatch };
-  /** Set by reports-timeout (on Linux): the unanswered port of argument-order, made meanwhile. */
-  mixUnanswered?: { readonly port: number; readonly ready: Promise<void> };
-  /** Set by argument-order: its first mixed run. */
+}
+
+/** What the checks of the scenario "twenty ports in one run" share. */
+export interface TwentyPorts {
+  /** Set by argument-order: its first mixed run, whose exit code exit-code-of-mix judges. */
   mixed?: Run;
 }
 
 export type PortsCheck = ScenarioCheck<Ports>;
+export type TwentyPortsCheck = ScenarioCheck<TwentyPorts>;

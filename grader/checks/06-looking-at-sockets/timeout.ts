@@ -15,13 +15,9 @@ export const timeoutCheck: PortsCheck = {
   id: 'reports-timeout',
   title: `reports a port that never answers as "PORT timeout" after ${CONNECT_TIMEOUT_MS / 1000} s, instead of hanging`,
   hint: `A connect nobody answers can hang for minutes before the kernel gives up (ETIMEDOUT). socket.setTimeout(${CONNECT_TIMEOUT_MS}) (or net.connect({ ..., timeout: ${CONNECT_TIMEOUT_MS} })) fires "timeout": destroy the socket there and report "PORT timeout".`,
-  async run(context, session) {
+  async run(context) {
     if (!canMakeUnansweredPort) skip('only Linux lets the grader make a port that drops connections');
     const port = await context.freePort();
-    // The next check's unanswered port is made meanwhile: proving a SYN dropped takes a second of waiting.
-    const mixPort = await context.freePort();
-    session.mixUnanswered = { port: mixPort, ready: listenWithoutAnswering(context, mixPort) };
-    session.mixUnanswered.ready.catch(() => {}); // awaited (and so reported) by the next check
     await listenWithoutAnswering(context, port);
     context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
     const watch = SocketWatch.start(context, port, 'SYN-SENT');
