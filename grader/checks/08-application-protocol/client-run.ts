@@ -6,7 +6,7 @@ import { sleep } from '../../run/deadline.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectExit } from '../shared/exit.ts';
-import { CLIENT, startClient, type ClientRun } from './client-server.ts';
+import { CLIENT, reply as answer, startClient, type ClientRun } from './client-server.ts';
 import { diagnoses } from './diagnoses.ts';
 import { BINARY_TYPE, countedCharacters, describeMessage, JSON_TYPE, jsonContent, jsonMessage, message } from './wire.ts';
 
@@ -62,11 +62,15 @@ export const clientSearch = scenario('one run of client.ts search VALUE, its rep
       let from = 0;
       let early = false;
       for (const cut of [...cuts, reply.length]) {
+        if (cut === reply.length) {
+          await answer(context, run, reply.subarray(from));
+          break;
+        }
         await run.peer.send(reply.subarray(from, cut));
         from = cut;
-        if (from === reply.length) break;
         await sleep(context.ms(150));
-        early ||= run.client.stdout.bytes.length > 0 || !run.client.running;
+        // Output, an exit or the end of its side before the reply is whole: it acted on a part.
+        early ||= run.client.stdout.bytes.length > 0 || run.client.stderr.bytes.length > 0 || !run.client.running || run.peer.gotEnd;
       }
       const exit = await exitOf(context, run, 'its whole reply arrived');
       const printed = run.client.stdout.text;
@@ -98,7 +102,7 @@ export const clientBinary = scenario('one run of client.ts binary, stdin holding
         });
       }
       const reply = Buffer.from(content).reverse();
-      await run.peer.send(message(BINARY_TYPE, reply));
+      await answer(context, run, message(BINARY_TYPE, reply));
       const exit = await exitOf(context, run, 'its binary reply arrived');
       const printed = run.client.stdout.bytes;
       if (printed.equals(reply) && exit.code === 0) return;
@@ -119,7 +123,7 @@ export const clientError = scenario('one run of client.ts answered with an error
     async run(context) {
       const run = await startClient(context, { args: ['search', 'ring'] });
       const kind = context.random('error kind').pick(['unknown-action', 'invalid-content', 'header-too-large']);
-      await run.peer.send(jsonMessage({ error: kind, message: 'the grader says no' }));
+      await answer(context, run, jsonMessage({ error: kind, message: 'the grader says no' }));
       const exit = await exitOf(context, run, 'its error reply arrived');
       const stdout = run.client.stdout.text;
       if (exit.code === 1 && stdout === '' && run.client.stderr.text.includes(kind)) return;

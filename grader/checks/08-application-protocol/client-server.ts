@@ -19,6 +19,12 @@ export interface ClientRun {
   readonly sent: Buffer;
 }
 
+/** Sends the reply, then ends the grader's side once the client has ended its own, as a server does (a client may half-close before its reply). */
+export async function reply(context: CheckContext, run: ClientRun, bytes: Buffer): Promise<void> {
+  await run.peer.send(bytes);
+  void run.peer.untilEndOrClose(context.ms(30_000), `${CLIENT} to end the connection`).then(() => run.peer.end(), () => undefined);
+}
+
 /** Starts client.ts against a fresh grader server and waits for its request. */
 export async function startClient(context: CheckContext, options: StartOptions): Promise<ClientRun> {
   const port = await context.freePort();
@@ -32,8 +38,6 @@ export async function startClient(context: CheckContext, options: StartOptions):
       actual: client.exit ? `${CLIENT} exited; stderr: ${client.stderr.text.trim().slice(0, 200)}` : 'no connection',
     });
   }
-  // End our side once the client ends its own, as a server does.
-  void peer.untilEndOrClose(context.ms(30_000), 'the client to end').then(() => peer.end(), () => undefined);
   const whole = () => {
     const { messages, problem } = decodeStream(peer.data());
     return messages.length > 0 || problem !== undefined || peer.gotEnd || peer.closed || !client.running;
