@@ -33,7 +33,7 @@ const wellFormed: readonly ScenarioCheck<ServerSession>[] = [
       const peer = await newConnection(context, run, 'client-2');
       const key = context.random('search').pick(MULTIBYTE_KEYS);
       await peer.send(search(key));
-      await expectReplies({ server: run.server, peer, wants: [{ result: TABLE[key]! }], what: `a search for ${JSON.stringify(key)} in one write`, deadlineMs: context.ms(5000) });
+      await expectReplies({ server: run.server, peer, wants: [{ result: TABLE[key]! }], what: `a search for ${JSON.stringify(key)} in one write`, deadlineMs: context.ms(3000) });
     },
   },
   {
