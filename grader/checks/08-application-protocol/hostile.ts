@@ -22,7 +22,7 @@ export const hostileChecks: readonly ScenarioCheck<ServerSession>[] = [
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(HOSTILE_LENGTH, 0);
       await peer.send(Buffer.concat([prefix, Buffer.from(`{"byteorder": "big", "padding": "${'x'.repeat(200)}`)]));
-      await expectReplies({ server: run.server, peer, wants: [{ error: 'header-too-large' }], what: `a header length of ${HOSTILE_LENGTH} and 236 bytes of it`, deadlineMs: context.ms(2000), thenEnd: true, diagnosis: diagnoses['trusts-header-length'] });
+      await expectReplies({ server: run.server, peer, wants: [{ error: 'header-too-large' }], what: `a header length of ${HOSTILE_LENGTH} and 236 bytes of it`, deadlineMs: context.ms(3000), thenEnd: true, diagnosis: diagnoses['trusts-header-length'] });
     },
   },
   {

@@ -50,12 +50,12 @@ const wellFormed: readonly ScenarioCheck<ServerSession>[] = [
         const wire = search(value);
         const headerLength = wire.readUInt16BE(0);
         const cut = index === 0 ? 1 : index === 1 ? 2 + random.int(1, headerLength - 1) : 2 + headerLength + random.int(1, wire.length - headerLength - 3);
-        await sendInPieces(peer, wire, [cut], 40);
+        await sendInPieces(peer, wire, [cut], 60);
         await expectReplies({
           server: run.server,
           peer,
           wants: [{ result: TABLE[value] ?? noMatch(value) }],
-          what: `a search cut ${place} (at byte ${cut} of ${wire.length}, 40 ms apart)`,
+          what: `a search cut ${place} (at byte ${cut} of ${wire.length}, 60 ms apart)`,
           deadlineMs: context.ms(5000),
           diagnosis: withFact(diagnoses['assumes-whole-message'], `It was cut ${place}.`),
         });
