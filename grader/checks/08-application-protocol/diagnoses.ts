@@ -20,6 +20,8 @@ export const diagnoses = defineDiagnoses({
     'The server waited for a 61440-byte header. Check the 2-byte length against the maximum (4096) as soon as it is in, and answer "header-too-large" at once: a hostile length must not make a server buffer what it announces.',
   'crashes-on-invalid-header':
     'The server crashed on a header that is not JSON: JSON.parse throws. Parse inside try/catch, answer "invalid-header", and end that one connection.',
+  'crashes-on-invalid-content':
+    'The server crashed on text/json content that is not JSON. The content comes from the client like the header does: parse it inside try/catch and answer "invalid-content"; the connection goes on.',
   'accepts-bad-field':
     'A header with a field missing or of the wrong type was not refused with "bad-field". Check every field: "byteorder", "content-type" and "content-encoding" strings, "content-length" an integer from 0 to 1048576.',
   'ends-on-recoverable-error':
@@ -28,6 +30,8 @@ export const diagnoses = defineDiagnoses({
     'A request whose action is not "search" was answered as a search. Check the action, and answer any other with "unknown-action".',
   'silent-on-truncation':
     'The client ended the connection in the middle of a message and got no "truncated" reply. On "end", if bytes of an unfinished message are buffered, send the error reply before ending.',
+  'stops-accepting':
+    'The server stopped accepting new clients (after a malformed request, or once a client ended): never close the listening server; a bad request concerns its own connection only.',
   'closes-other-clients':
     "Another client's connection was closed when one client sent a bad header. A malformed request concerns its own connection only: end that one, never the listening server or the other sockets.",
   // The client.

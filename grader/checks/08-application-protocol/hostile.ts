@@ -84,6 +84,7 @@ export const hostileChecks: readonly ScenarioCheck<ServerSession>[] = [
         wants: [{ error: 'unknown-action', diagnosis: diagnoses['ignores-action'] }, { error: 'invalid-content' }, { result: TABLE.morpheus! }],
         what: 'an unknown action, content that is not JSON and a search, in one write',
         deadlineMs: context.ms(3000),
+        crashDiagnosis: diagnoses['crashes-on-invalid-content'],
       });
     },
   },

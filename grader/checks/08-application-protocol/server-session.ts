@@ -4,6 +4,7 @@ import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { DeadlineError, sleep } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext } from '../check.ts';
+import { diagnoses } from './diagnoses.ts';
 import { need } from '../lesson.ts';
 
 export const SERVER = 'server.ts';
@@ -26,7 +27,12 @@ export async function newConnection(context: CheckContext, run: ServedRun, name:
     return await context.connect(run.port, { name, program: run.server, deadlineMs: context.ms(3000) });
   } catch (error) {
     if (!(error instanceof DeadlineError)) throw error;
-    fail(`${SERVER} no longer accepts connections on port ${run.port}`, { expected: 'a new connection accepted', actual: run.server.running ? 'connection refused' : 'the server has exited' });
+    const running = run.server.running;
+    fail(`${SERVER} no longer accepts connections on port ${run.port}`, {
+      expected: 'a new connection accepted',
+      actual: running ? 'connection refused, though the server still runs' : 'the server has exited',
+      diagnosis: running ? diagnoses['stops-accepting'] : undefined,
+    });
   }
 }
 
