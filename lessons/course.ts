@@ -175,6 +175,36 @@ export const course: readonly Lesson[] = [
       'socket.setTimeout(2000, () => { socket.destroy(); resolve("timeout") }): setTimeout only emits the event, destroy() is what stops the connect. Check the ports in order (or all at once with Promise.all, printing in order), then set process.exitCode from the results.',
     ],
   },
+  {
+    number: 8,
+    slug: '08-application-protocol',
+    title: 'An application protocol with a header',
+    summary: 'A message that describes itself: a 2-byte length, a JSON header, then content of any type, and what to do with hostile input.',
+    programs: [
+      {
+        file: 'server.ts',
+        role: 'server',
+        start: 'npx tsx exercises/08-application-protocol/server.ts',
+        reads: `${HOST_PORT}; any number of clients at once, each sending any number of requests: a message is a 2-byte big-endian unsigned length of a JSON header (UTF-8, at most 4096 bytes), the header, an object with "byteorder", "content-type", "content-encoding" (strings) and "content-length" (an integer from 0 to 1048576, the content's length in bytes), then that many bytes of content`,
+        prints:
+          'answers every request, in order, with one message of the same shape (its header has the four fields, "content-length" in bytes). A "text/json" request whose content is the UTF-8 JSON {"action": "search", "value": V} gets the text/json reply {"result": R}, R the value of V in the lesson\'s table, else the text No match for "V". A "binary/custom-client-binary-type" request gets a reply of that type holding its content\'s bytes in reverse order. Every other request gets the text/json reply {"error": KIND, "message": TEXT}: KIND "unknown-content-type" (another content-type), "invalid-content" (text/json content that is not a JSON object with a string "action" and "value"), "unknown-action" (an action but "search"): these keep the connection open for the next request. KIND "header-too-large" (a header length over 4096, replied as soon as the 2 bytes are in, without waiting for the header), "invalid-header" (a header that is not a UTF-8 JSON object), "bad-field" (a field missing, not a string, or a content-length not an integer from 0 to 1048576): after these the stream cannot be read on, so the server ends that connection after the error reply and reads nothing more from it. A client that ends the connection in the middle of a message (its content-length promised more) gets KIND "truncated", then the end. Ends a connection after its replies once the client ends it; never crashes, and a malformed request never affects another client; keeps running.',
+      },
+      {
+        file: 'client.ts',
+        role: 'client',
+        start: 'npx tsx exercises/08-application-protocol/client.ts search morpheus',
+        reads: `${HOST_PORT}; arguments "ACTION VALUE" (a text/json request {"action": ACTION, "value": VALUE}, e.g. search morpheus; VALUE any UTF-8 text) or "binary" (a binary/custom-client-binary-type request whose content is all of stdin, any bytes)`,
+        prints:
+          'sends one request, reads one whole reply (nothing printed before all its content-length bytes are in) and ends the connection. A text/json reply {"result": R}: prints R and a newline to stdout, exits 0. A binary/custom-client-binary-type reply: writes its content\'s bytes, exactly, to stdout, exits 0. A text/json reply {"error": KIND, ...}: prints a line with KIND to stderr, nothing to stdout, exits 1. A broken stream (the server ends before a whole reply, or its header is not one of the protocol): a line on stderr, nothing on stdout, exit 1. No arguments: a usage line on stderr, exit 2.',
+      },
+    ],
+    modules: ['protocol.ts'],
+    hints: [
+      'A message comes in three parts of which only the first has a fixed size: read 2 bytes, then as many header bytes as they say, then as many content bytes as the header\'s "content-length" says. Each part can arrive split over several "data" events, or several messages in one.',
+      'Keep a buffer and a "header read yet?" state per connection. Check what arrives before trusting it: the length against 4096 before waiting for the header, JSON.parse inside try/catch, every field\'s type. Measure text in bytes: Buffer.byteLength(text) or Buffer.from(text).length, never text.length.',
+      'Reading: buffer.readUInt16BE(0), JSON.parse(buffer.subarray(2, 2 + n).toString("utf8")), then buffer.subarray(0, header["content-length"]) once that many bytes are there. Writing: const header = Buffer.from(JSON.stringify({...})); const prefix = Buffer.alloc(2); prefix.writeUInt16BE(header.length); socket.write(Buffer.concat([prefix, header, content])).',
+    ],
+  },
 ];
 
 export class UnknownLessonError extends Error {}
