@@ -8,12 +8,14 @@ import { recordingIo } from './helpers/io.ts';
 describe('npm run bench', () => {
   it('measures program starts, a lesson graded and a class graded, as JSON', { timeout: 120_000 }, async () => {
     const { io, stdout } = recordingIo();
-    expect(await main(['bench', '2', '--runs', '1', '--json', '--class', '1', '--jobs', '1'], io)).toBe(0);
+    expect(await main(['bench', '2', '--runs', '1', '--json', '--class', '1', '--jobs', '1', '--proxies'], io)).toBe(0);
     const figures = JSON.parse(stdout());
     expect(figures).toMatchObject({ version: 1, machine: { node: process.version }, lessons: [{ lesson: 2, status: 'pass' }] });
     for (const key of ['plainNode', 'nodeImportTsx', 'tsxCli']) expect(figures.starts[key]).toBeGreaterThan(0);
     expect(figures.lessons[0].tsxStarts).toBeGreaterThan(0);
     expect(figures.classGrading).toMatchObject({ students: 1, lessons: 1, jobs: 1, gradings: 1, passed: 1 });
+    expect(figures.proxies.map((figure: { via: string }) => figure.via)).toEqual(['direct', 'proxy "mixed"', 'proxy "bulk"', 'proxy "coalesce"', 'proxy "bytes"']);
+    for (const figure of figures.proxies) expect(figure.throughputKiBs).toBeGreaterThan(0);
   });
 
   it("holds lesson 5's reference server under many connections and compares it with a bare pipe echo", { timeout: 120_000 }, async () => {

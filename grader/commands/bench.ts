@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { course, findLesson } from '../../lessons/course.ts';
 import { measureClass, type ClassFigures } from '../bench/class-throughput.ts';
+import { measureProxies, type ProxyFigure } from '../bench/proxy.ts';
 import { measureLargeFrame, type LargeFrameFigures } from '../bench/large-frame.ts';
 import { measureManyConnections, type LoadFigures } from '../bench/many-connections.ts';
 import { measureLesson, measureStarts, type LessonFigure } from '../bench/measure.ts';
@@ -29,6 +30,11 @@ function loadLines(load: LoadFigures): string[] {
   ];
 }
 
+function proxyLines(figures: readonly ProxyFigure[]): string[] {
+  const rate = (kib: number) => (kib >= 1024 ? `${(kib / 1024).toFixed(1)} MiB/s` : `${kib} KiB/s`);
+  return ['The fragmenting proxy against the same echo reached directly (round trip of 100 bytes; throughput of one connection):', ...figures.map((figure) => `  ${figure.via}: ${figure.roundTripMs} ms, ${rate(figure.throughputKiBs)}`)];
+}
+
 function classLines(figures: ClassFigures): string[] {
   const how = `${figures.jobs} at once, ${figures.sandbox ? 'sandboxed' : 'without the sandbox (no bubblewrap here)'}`;
   return [
@@ -49,6 +55,7 @@ export const benchCommand = defineCommand({
     connections: { type: 'string', value: 'N', description: "with lesson 5: connections the reference server holds at once (default 10000; 0 skips the load figures)" },
     class: { type: 'string', value: 'N', description: 'also grade N copies of the solutions with grade:class (the lessons benched) and time it (default 0: skipped)' },
     jobs: { type: 'string', value: 'N', description: 'with --class: gradings at once (default 2)' },
+    proxies: { type: 'boolean', description: "also measure the fragmenting proxy's added round trip and its throughput, per cutting plan" },
   },
   footer: 'The machine is shared and noisy: compare ratios within one run, not seconds across runs.',
   run: async ({ values, positionals }, io) => {
@@ -68,10 +75,11 @@ export const benchCommand = defineCommand({
     for (const lesson of lessons) figures.push(await measureLesson(lesson, starts.tsxCli, seed));
     const frame = lessons.some((lesson) => lesson.slug === '03-framing') ? await measureLargeFrame() : undefined;
     const load = connections > 0 && lessons.some((lesson) => lesson.slug === '05-multiplexing') ? await measureManyConnections(connections) : undefined;
+    const proxies = values.proxies ? await measureProxies() : undefined;
     const classFigures = students > 0 ? await measureClass(students, jobs, seed, lessons) : undefined;
     const machine = { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` };
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load, classGrading: classFigures }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load, proxies, classGrading: classFigures }, null, 2)}\n`);
     } else {
       writeLines(io.stdout, [
         `Node ${machine.node}, ${machine.cpus} cores, ${machine.platform}`,
@@ -85,6 +93,7 @@ export const benchCommand = defineCommand({
         ),
         ...(frame ? ['', ...frameLines(frame)] : []),
         ...(load ? ['', ...loadLines(load)] : []),
+        ...(proxies ? ['', ...proxyLines(proxies)] : []),
         ...(classFigures ? ['', ...classLines(classFigures)] : []),
       ]);
     }
