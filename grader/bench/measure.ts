@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Lesson } from '../../lessons/course.ts';
+import { loadGrading } from '../checks/index.ts';
 import { gradeLesson } from '../grade.ts';
 import { solutionsRoot } from '../paths.ts';
 
@@ -28,6 +29,9 @@ export interface LessonFigure {
   readonly ms: number;
   /** ms as a multiple of one tsx start measured in the same run. */
   readonly tsxStarts: number;
+  /** What the grading waits by design (grading.floor), and what it took beyond that, in tsx starts. */
+  readonly floorMs?: number;
+  readonly aboveFloorTsxStarts?: number;
   /** The slowest checks, for where the time goes. */
   readonly slowest: readonly { readonly id: string; readonly ms: number }[];
 }
@@ -64,6 +68,8 @@ export function measureStarts(runs: number): StartCosts {
 
 export async function measureLesson(lesson: Lesson, tsxStart: number, seed: number): Promise<LessonFigure> {
   const result = await gradeLesson({ lesson, root: solutionsRoot, seed });
+  const { floor } = await loadGrading(lesson.slug);
+  const starts = (ms: number) => Math.round((ms / tsxStart) * 10) / 10;
   const slowest = [...result.checks]
     .sort((a, b) => b.durationMs - a.durationMs)
     .slice(0, 3)
@@ -73,7 +79,8 @@ export async function measureLesson(lesson: Lesson, tsxStart: number, seed: numb
     slug: lesson.slug,
     status: result.status,
     ms: Math.round(result.durationMs),
-    tsxStarts: Math.round((result.durationMs / tsxStart) * 10) / 10,
+    tsxStarts: starts(result.durationMs),
+    ...(floor ? { floorMs: floor.ms, aboveFloorTsxStarts: starts(result.durationMs - floor.ms) } : {}),
     slowest,
   };
 }

@@ -36,6 +36,8 @@ export interface LessonGrading {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly scenarios: readonly Scenario<any>[];
   readonly diagnoses: Readonly<Record<string, Diagnosis>>;
+  /** What a grading must wait by design (a pause the checks need, a time-out the contract sets): the bench compares against it. */
+  readonly floor?: { readonly ms: number; readonly why: string };
 }
 
 export function defineLesson(grading: LessonGrading): LessonGrading {

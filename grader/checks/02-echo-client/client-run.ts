@@ -13,7 +13,7 @@ import { playServer, type PlayedServer, type ReplyPlan } from './reply-server.ts
 export const FILE = 'client.ts';
 export const DEFAULT_MESSAGE = 'Hello, world';
 /** Longer than the fixed wait of a client that sleeps 1 s and prints what came. */
-const LONG_PAUSE_MS = 2000;
+export const LONG_PAUSE_MS = 2000;
 
 /** One run of the client against the server the grader plays. */
 export interface ClientRun {

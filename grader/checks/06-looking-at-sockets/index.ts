@@ -6,7 +6,12 @@
 // connected. Three scenarios: bad arguments, the ports one at a time, twenty ports at once.
 import { defineLesson } from '../lesson.ts';
 import { badArguments } from './bad-arguments.ts';
+import { CONNECT_TIMEOUT_MS } from './contract.ts';
 import { diagnoses } from './diagnoses.ts';
 import { ports, twentyPorts } from './ports.ts';
 
-export const grading = defineLesson({ scenarios: [badArguments, ports, twentyPorts], diagnoses });
+export const grading = defineLesson({
+  scenarios: [badArguments, ports, twentyPorts],
+  diagnoses,
+  floor: { ms: 2 * CONNECT_TIMEOUT_MS, why: "the twenty-port runs each wait out the contract's connect time-out on their unanswered port" },
+});
