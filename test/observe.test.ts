@@ -7,11 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../grader/main.ts';
 import { planObservation } from '../grader/observe/plan.ts';
-import { tcpTable } from '../grader/observe/tcp-table.ts';
+import { missingKernelView, parseTcpTable, tcpTable } from '../grader/observe/tcp-table.ts';
 import { repoRoot } from '../grader/paths.ts';
 import { pollUntil } from '../grader/run/deadline.ts';
 import { hasProc, isLive } from '../grader/run/proc.ts';
+import { recordingIo } from './helpers/io.ts';
 
 const linux = process.platform === 'linux' && hasProc;
 
@@ -165,6 +167,14 @@ describe.runIf(linux)('npm run observe', () => {
     expect(ids).toEqual(['listener-pid', 'client-port', 'time-wait', 'accept-queue', 'send-queue']);
     expect(session.stdout).toContain(`seed ${seed}`);
     expect(JSON.parse(fs.readFileSync(progress, 'utf8')).observe).toMatchObject({ status: 'pass', seed });
+    process.env.SOCKETS_COURSE_PROGRESS = progress;
+    try {
+      const table = recordingIo();
+      expect(await main(['grade'], table.io)).toBe(0);
+      expect(table.stdout()).toMatch(/observe .*Observing sockets with ss, netstat and lsof .*✓ passed/);
+    } finally {
+      delete process.env.SOCKETS_COURSE_PROGRESS;
+    }
     expect(listenersOn(session.host)).toEqual([]);
   });
 
@@ -204,5 +214,25 @@ describe.runIf(linux)('npm run observe', () => {
     }
     expect(listenersOn(session.host)).toEqual([]);
     await pollUntil(() => (isLive(holder) ? undefined : true), 5000, `the listener process ${holder} to be gone`);
+  });
+});
+
+describe('the kernel view of npm run observe', () => {
+  it('refuses in one line without Linux or without /proc', () => {
+    expect(missingKernelView('darwin', false)).toMatch(/^npm run observe needs Linux: .*\/proc\/net\/tcp.* darwin does not have$/);
+    expect(missingKernelView('linux', false)).toMatch(/^npm run observe needs \/proc/);
+    expect(missingKernelView('linux', true)).toBeUndefined();
+  });
+
+  it('reads both queues, both ends and the inode from a /proc/net/tcp row', () => {
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   1: 63584D7F:A05D 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 11001 4 0 100 0 0 10 0',
+      '  12: 63584D7F:8EC3 63584D7F:A05D 01 0039DA86:00000000 00:00000000 00000000     0        0 10102 1 0 20 0 0 10 -1',
+    ].join('\n');
+    expect(parseTcpTable(text)).toEqual([
+      { local: { address: '127.77.88.99', port: 41053 }, remote: { address: '0.0.0.0', port: 0 }, state: 'LISTEN', sendQ: 0, recvQ: 3, inode: 11001 },
+      { local: { address: '127.77.88.99', port: 36547 }, remote: { address: '127.77.88.99', port: 41053 }, state: 'ESTAB', sendQ: 3791494, recvQ: 0, inode: 10102 },
+    ]);
   });
 });

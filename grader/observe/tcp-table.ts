@@ -65,9 +65,9 @@ export function tcpTable(): TcpRow[] {
 }
 
 /** What the command needs to read the kernel's view; undefined when it has it. */
-export function missingKernelView(): string | undefined {
-  if (process.platform !== 'linux') return `npm run observe needs Linux: it checks your answers against /proc/net/tcp and /proc/PID/fd, which ${process.platform} does not have`;
-  if (!hasProc) return 'npm run observe needs /proc (with /proc/net/tcp) mounted: it checks your answers against the kernel\'s socket table there';
+export function missingKernelView(platform: string = process.platform, procMounted = hasProc): string | undefined {
+  if (platform !== 'linux') return `npm run observe needs Linux: it checks your answers against /proc/net/tcp and /proc/PID/fd, which ${platform} does not have`;
+  if (!procMounted) return 'npm run observe needs /proc (with /proc/net/tcp) mounted: it checks your answers against the kernel\'s socket table there';
   return undefined;
 }
 
@@ -109,6 +109,7 @@ export function formatEndpoint({ address, port }: Endpoint): string {
 
 /** One row the way `ss -tan` lays it out, to show the learner what the kernel shows. */
 export function formatRow(row: TcpRow): string {
-  const peer = row.state === 'LISTEN' ? `${row.remote.address}:*` : formatEndpoint(row.remote);
-  return `${row.state.padEnd(10)} Recv-Q ${String(row.recvQ).padEnd(8)} Send-Q ${String(row.sendQ).padEnd(8)} ${formatEndpoint(row.local)} -> ${peer}`;
+  // A listener's backlog (ss's Send-Q for it) is not in /proc/net/tcp, so it is not shown.
+  if (row.state === 'LISTEN') return `LISTEN     Recv-Q ${String(row.recvQ).padEnd(8)} (waiting for accept())   ${formatEndpoint(row.local)}`;
+  return `${row.state.padEnd(10)} Recv-Q ${String(row.recvQ).padEnd(8)} Send-Q ${String(row.sendQ).padEnd(8)} ${formatEndpoint(row.local)} -> ${formatEndpoint(row.remote)}`;
 }
