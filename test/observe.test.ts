@@ -12,7 +12,7 @@ import { planObservation } from '../grader/observe/plan.ts';
 import { missingKernelView, parseTcpTable, tcpTable } from '../grader/observe/tcp-table.ts';
 import { repoRoot } from '../grader/paths.ts';
 import { pollUntil } from '../grader/run/deadline.ts';
-import { hasProc, isLive } from '../grader/run/proc.ts';
+import { hasProc, isLive, liveDescendants } from '../grader/run/proc.ts';
 import { recordingIo } from './helpers/io.ts';
 
 const linux = process.platform === 'linux' && hasProc;
@@ -144,6 +144,19 @@ function seedWith(closesFirst: 'client' | 'server', writer: 'client' | 'server')
   }
 }
 
+/** Ports whose claim file (grader/run/ports.ts) names this process: released ones have none. */
+function portsClaimedBy(pid: number): string[] {
+  const claims = path.join(os.tmpdir(), 'sockets-course-ports');
+  if (!fs.existsSync(claims)) return [];
+  return fs.readdirSync(claims).filter((port) => {
+    try {
+      return fs.readFileSync(path.join(claims, port), 'utf8').trim() === String(pid);
+    } catch {
+      return false;
+    }
+  });
+}
+
 function listenersOn(host: string): string[] {
   return tcpTable().filter((row) => row.state === 'LISTEN' && row.local.address === host).map((row) => `${row.local.address}:${row.local.port}`);
 }
@@ -176,6 +189,7 @@ describe.runIf(linux)('npm run observe', () => {
       delete process.env.SOCKETS_COURSE_PROGRESS;
     }
     expect(listenersOn(session.host)).toEqual([]);
+    expect(portsClaimedBy(session.child.pid!)).toEqual([]);
   });
 
   it('marks a realistic wrong answer to each question wrong, shows the kernel and the command, and records nothing', { timeout: 120_000 }, async () => {
@@ -194,26 +208,30 @@ describe.runIf(linux)('npm run observe', () => {
     expect(listenersOn(session.host)).toEqual([]);
   });
 
-  it.each(['stdin closed', 'Ctrl-C'] as const)('ends cleanly on %s, with nothing left listening and its processes gone', { timeout: 120_000 }, async (how) => {
+  it.each(['stdin closed', 'Ctrl-C', 'SIGKILL'] as const)('ends cleanly on %s, with nothing left listening and its processes gone', { timeout: 120_000 }, async (how) => {
     const session = new Session(seedWith('server', 'server'), path.join(scratch, 'progress.json'));
     const first = await session.next();
-    const holder = Number(sh(`lsof -nP -t -iTCP:${filterPort(first.text)} -sTCP:LISTEN`).trim());
+    const listener = Number(sh(`lsof -nP -t -iTCP:${filterPort(first.text)} -sTCP:LISTEN`).trim());
     session.answer(answerFor(first, false));
     await session.verdict();
     await session.next();
+    const started = liveDescendants(session.child.pid!);
+    expect(started).toContain(listener);
     expect(listenersOn(session.host).length).toBeGreaterThan(0);
     if (how === 'stdin closed') session.child.stdin!.end();
-    else session.child.kill('SIGINT');
+    else session.child.kill(how === 'Ctrl-C' ? 'SIGINT' : 'SIGKILL');
     const code = await session.exited;
     if (how === 'stdin closed') {
       expect(code).toBe(2);
       expect(session.stderr).toMatch(/stdin ended before the answer to question 2: stopping; nothing recorded/);
-    } else {
+    } else if (how === 'Ctrl-C') {
       expect(code).toBe(130);
       expect(session.stderr).toMatch(/interrupted/);
     }
+    // Killed outright, the grader cleans nothing up: its children notice it is gone and end.
+    await pollUntil(() => (started.some(isLive) ? undefined : true), 10_000, `the observation's processes ${started.join(', ')} to end`);
     expect(listenersOn(session.host)).toEqual([]);
-    await pollUntil(() => (isLive(holder) ? undefined : true), 5000, `the listener process ${holder} to be gone`);
+    if (how !== 'SIGKILL') expect(portsClaimedBy(session.child.pid!)).toEqual([]);
   });
 });
 
