@@ -254,3 +254,28 @@ describe('the kernel view of npm run observe', () => {
     ]);
   });
 });
+
+describe('judging an answer', () => {
+  it('judges by the last view seen while waiting once the kernel no longer shows the socket, and says so', async () => {
+    const { ask } = await import('../grader/observe/ask.ts');
+    const { AnswerReader } = await import('../grader/observe/answers.ts');
+    const { PassThrough } = await import('node:stream');
+    let present = true;
+    const question = {
+      id: 'gone',
+      prompt: () => ['Which port?'],
+      command: 'ss -tan state time-wait',
+      view: () => (present ? { shows: ['TIME-WAIT 127.0.0.1:5000'], accepts: (answer: string) => answer === '5000' } : undefined),
+    };
+    const input = new PassThrough();
+    const reader = new AnswerReader(input);
+    const { io, stdout } = recordingIo();
+    const asked = ask(question, 0, 1, reader, io, 30_000, 10);
+    await pollUntil(() => (stdout().includes('> ') ? true : undefined), 5000, 'the prompt');
+    present = false; // the socket is gone before the answer comes
+    input.write('5000\n');
+    expect(await asked).toBe('right');
+    expect(stdout()).toMatch(/The kernel no longer shows it; at \d\d:\d\d:\d\d UTC it showed/);
+    reader.close();
+  });
+});

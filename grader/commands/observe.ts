@@ -5,17 +5,14 @@ import { EXIT } from '../errors.ts';
 import { writeLines, type Io } from '../io.ts';
 import { randomSeed } from '../net/random.ts';
 import { AnswerReader } from '../observe/answers.ts';
+import { ANSWER_MS, ask } from '../observe/ask.ts';
 import { planObservation } from '../observe/plan.ts';
-import type { KernelView, Question } from '../observe/question.ts';
 import { setUpSockets, type ObservedSockets } from '../observe/sockets.ts';
 import { missingKernelView } from '../observe/tcp-table.ts';
 import { recordObservationPassed } from '../progress.ts';
-import { DeadlineError, formatDuration, scaled } from '../run/deadline.ts';
+import { DeadlineError, scaled } from '../run/deadline.ts';
 import { parseSeed } from '../source.ts';
 import { defineCommand } from './define.ts';
-
-/** How long one answer may take before the run stops. */
-const ANSWER_MS = 10 * 60_000;
 
 export interface ObserveExtra {
   /** Where the answers come from (default: stdin). */
@@ -83,36 +80,4 @@ async function observe(seed: number, io: Io, input: NodeJS.ReadableStream): Prom
     await sockets?.cleanUp();
     process.removeListener('SIGINT', interrupted);
   }
-}
-
-async function ask(question: Question, index: number, count: number, reader: AnswerReader, io: Io): Promise<'right' | 'wrong' | 'closed'> {
-  await question.prepare?.();
-  writeLines(io.stdout, ['', `Question ${index + 1} of ${count} (${question.id})`, ...question.prompt()]);
-  io.stdout.write('> ');
-  // Watch the kernel while waiting, so a socket that goes away (a TIME-WAIT ends after 60 s)
-  // is judged by what the kernel last showed.
-  let last: { view: KernelView; at: Date } | undefined;
-  const watch = () => {
-    const view = question.view();
-    if (view) last = { view, at: new Date() };
-  };
-  watch();
-  const answer = await reader.next(scaled(ANSWER_MS), `an answer to question ${index + 1} (${formatDuration(scaled(ANSWER_MS))} at most)`, watch);
-  if ('closed' in answer) return 'closed';
-  const now = question.view();
-  const view = now ?? last?.view;
-  const lines: string[] = [];
-  if (!view) {
-    lines.push(`✗ cannot check "${answer.line}": the kernel shows no such socket any more`);
-  } else {
-    const right = view.accepts(answer.line);
-    lines.push(right ? `✓ right: ${answer.line}` : `✗ wrong: you answered "${answer.line}"`);
-    lines.push(now ? 'The kernel shows (/proc/net/tcp):' : `The kernel no longer shows it; at ${last!.at.toISOString().slice(11, 19)} UTC it showed (/proc/net/tcp):`);
-    lines.push(...view.shows.map((line) => `  ${line}`));
-    lines.push(`Seen with: ${question.command}`);
-    writeLines(io.stdout, lines);
-    return right ? 'right' : 'wrong';
-  }
-  writeLines(io.stdout, lines);
-  return 'wrong';
 }

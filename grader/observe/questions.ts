@@ -1,7 +1,7 @@
 // The five questions of `npm run observe`, each judged by the kernel's socket table at the
 // moment of the answer: the states lesson 6 teaches, seen with ss, netstat and lsof.
 import type { Side } from './plan.ts';
-import { wholeNumber, type KernelView, type Question } from './question.ts';
+import { wholeNumber, type Question } from './question.ts';
 import { formatRow, pidsHoldingInode, tcpTable, type TcpRow } from './tcp-table.ts';
 
 const at = (host: string, port: number) => `${host}:${port}`;
