@@ -16,7 +16,11 @@ export interface ObservePlan {
   readonly closesFirst: Side;
   /** Which side of the stalled connection writes (the other never reads). */
   readonly writer: Side;
-  /** How much the writer writes in one go. */
+  /**
+   * How much the writer writes in one go: at least 640 KiB, so that its Send-Q (what the reader's
+   * buffer of about 128 KiB could not take) is never near the reader's Recv-Q, the answer a
+   * learner who reads the wrong row gives.
+   */
   readonly stalledBytes: number;
 }
 
@@ -29,6 +33,6 @@ export function planObservation(seed: number): ObservePlan {
     extraClients: random.fork('extra-clients').int(2, 3),
     closesFirst: random.fork('closes-first').pick(['client', 'server'] as const),
     writer: random.fork('writer').pick(['client', 'server'] as const),
-    stalledBytes: random.fork('stalled-bytes').int(256, 2048) * 1024,
+    stalledBytes: random.fork('stalled-bytes').int(640, 2048) * 1024,
   };
 }
