@@ -13,6 +13,7 @@ import { syncCommand } from './commands/sync.ts';
 import { watchCommand } from './commands/watch.ts';
 import { workflowCommand } from './commands/workflow.ts';
 import { lessonCommand } from './commands/lesson.ts';
+import { observeCommand } from './commands/observe.ts';
 import { siteCommand } from './commands/site.ts';
 import type { Command } from './commands/define.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -30,6 +31,7 @@ const commands: Readonly<Record<string, Command<never>>> = {
   watch: watchCommand,
   workflow: workflowCommand,
   lesson: lessonCommand,
+  observe: observeCommand,
   site: siteCommand,
   sync: syncCommand,
   bench: benchCommand,

@@ -21,6 +21,8 @@ export interface Progress {
   readonly lessons: Readonly<Record<string, LessonProgress>>;
   /** How many hint tiers have been revealed, per lesson slug. */
   readonly hints: Readonly<Record<string, number>>;
+  /** `npm run observe`: set once a run had every answer right. */
+  readonly observe?: { readonly status: 'pass'; readonly at: string; readonly seed: number };
 }
 
 const EMPTY: Progress = { version: 1, lessons: {}, hints: {} };
@@ -33,7 +35,7 @@ export function readProgress(): Progress {
   try {
     const parsed = JSON.parse(fs.readFileSync(progressPath(), 'utf8')) as Partial<Progress>;
     if (parsed.version !== 1) return EMPTY;
-    return { version: 1, lessons: parsed.lessons ?? {}, hints: parsed.hints ?? {} };
+    return { version: 1, lessons: parsed.lessons ?? {}, hints: parsed.hints ?? {}, ...(parsed.observe ? { observe: parsed.observe } : {}) };
   } catch {
     return EMPTY; // missing or damaged: start again, nothing of the learner's code depends on it
   }
@@ -81,6 +83,12 @@ export function recordResult(lesson: Lesson, result: LessonResult, root: string)
 export function recordHintsShown(lesson: Lesson, tiers: number): void {
   const progress = readProgress();
   writeProgress({ ...progress, hints: { ...progress.hints, [lesson.slug]: tiers } });
+}
+
+/** Records a run of `npm run observe` in which every answer was right. */
+export function recordObservationPassed(seed: number): void {
+  const progress = readProgress();
+  writeProgress({ ...progress, observe: { status: 'pass', at: new Date().toISOString(), seed } });
 }
 
 /** The first lesson not yet passed, or undefined when the course is done. */

@@ -21,6 +21,8 @@ export function progressCommand(io: Io): number {
     const state = !entry ? paint('dim', 'not started') : `${stateOf(entry, paint)}${isStale(lesson, entry, root) ? paint('yellow', ` (files changed since: npm run grade lesson-${lesson.number})`) : ''}`;
     return `  lesson-${lesson.number}  ${lesson.title.padEnd(width)}  ${state}`;
   });
+  const observed = progress.observe?.status === 'pass' ? paint('green', '✓ passed') : paint('dim', 'not passed yet');
+  rows.push(`  ${'observe'.padEnd(`lesson-${course.length}`.length)}  ${'Observing sockets with ss, netstat and lsof'.padEnd(width)}  ${observed} ${paint('dim', '(npm run observe)')}`);
   const next = nextLesson(progress);
   const footer = next
     ? `Next: npm run lesson ${next.number}, edit exercises/${next.slug}/, then npm run grade lesson-${next.number}`
