@@ -124,10 +124,10 @@ function outputOf(program: RunningProgram, stage: Stage, started?: StartedBy): P
 const leftoverCheck = { id: 'leaves-nothing-behind', title: 'leaves no process holding a port after it is stopped' } as const;
 
 /** The last check of every lesson: nothing the run started still holds one of its ports. */
-function leftoverResult(host: string, ports: readonly number[], outputs: () => readonly ProgramOutput[]): CheckResult {
+function leftoverResult(host: string, ports: readonly number[], ownPids: ReadonlySet<number>, outputs: () => readonly ProgramOutput[]): CheckResult {
   const base = { ...leftoverCheck, durationMs: 0, transcript: [], outputs: [] };
   if (!hasProc) return { ...base, status: 'skip', skipReason: 'needs /proc (Linux) to see which process holds a port' };
-  const left = socketsLeftBehind(host, ports);
+  const left = socketsLeftBehind(host, ports, ownPids);
   if (left.length === 0) return { ...base, status: 'pass' };
   killLeftovers(left);
   const [first] = left;
@@ -282,7 +282,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
     results.push(failed);
     request.onCheckDone?.(failed, results.length - 1);
   }
-  const leftovers = leftoverResult(run.host, run.ports, outputsOf);
+  const leftovers = leftoverResult(run.host, run.ports, new Set(programs.flatMap((program) => program.pidsSeen)), outputsOf);
   releasePorts(run.ports);
   results.push(leftovers);
   request.onCheckDone?.(leftovers, results.length - 1);
