@@ -1,0 +1,85 @@
+// Lesson 7: connections that fail, each its own way, beside two that succeed: a reset in the
+// middle of the echo, one never answered, one cut short, one that trickles past the deadline.
+import { fail, withFact, type Diagnosis } from '../check.ts';
+import { need, scenario } from '../lesson.ts';
+import { FILE, failIfNeverConnected, printedLines, showLines, startMany, untilExit, type ManyRun } from './client-run.ts';
+import { diagnoses } from './diagnoses.ts';
+import type { Answer } from './many-server.ts';
+import { failedLine, makeMessages, okLine, parseLine, summaryLine } from './messages.ts';
+
+const ANSWERS: readonly Answer[] = ['reset', 'echo', 'silent', 'short', 'echo', 'trickle'];
+/** Well past the 2 s deadline of the last connection to start. */
+const WAIT_MS = 6000;
+
+interface Failures {
+  run?: ManyRun;
+}
+
+function expectedLines(messages: readonly string[]): string[] {
+  const lines = ANSWERS.map((answer, index) => {
+    const message = messages[index]!;
+    const bytes = Buffer.byteLength(message);
+    switch (answer) {
+      case 'reset':
+        return failedLine(index, 'ECONNRESET');
+      case 'silent':
+      case 'trickle':
+        return failedLine(index, 'timed out');
+      case 'short':
+        return failedLine(index, `short reply (${Math.floor(bytes / 2)} of ${bytes} bytes)`);
+      default:
+        return okLine(index, message);
+    }
+  });
+  const succeeded = ANSWERS.filter((answer) => answer === 'echo').length;
+  return [...lines, summaryLine(succeeded, ANSWERS.length)];
+}
+
+function diagnose(run: ManyRun, printed: readonly string[]): Diagnosis | undefined {
+  if (!run.client.exit && printed.length === 0) {
+    const silent = ANSWERS.indexOf('silent');
+    return withFact(diagnoses['no-deadline'], `Connection #${silent + 1} got no answer; ${WAIT_MS / 1000} s later the client had printed nothing.`);
+  }
+  const lineFor = (answer: Answer) => printed.map(parseLine).find((line) => line?.number === ANSWERS.indexOf(answer) + 1);
+  if (lineFor('trickle')?.ok) return diagnoses['idle-timeout'];
+  if (lineFor('short')?.ok) return diagnoses['short-reply-as-ok'];
+  return undefined;
+}
+
+export const failures = scenario('connections that fail: reset, never answered, cut short, too slow', (): Failures => ({}), [
+  {
+    id: 'reports-failures',
+    title: 'names each failed connection\'s reason (ECONNRESET, timed out, short reply) in argument order, with the summary',
+    hint: 'Every connection ends one way: "end" (compare the reply with the message), "error" (err.code), or its own deadline ("timed out"). Record the result at its index; print them in order.',
+    async run(context, session) {
+      const messages = makeMessages(context.random('failure-messages'), ANSWERS.length);
+      const run = await startMany(context, 'failures', messages, ANSWERS);
+      session.run = run;
+      await untilExit(run, context.ms(WAIT_MS));
+      failIfNeverConnected(run, diagnoses['never-connects']);
+      const printed = printedLines(run);
+      const expected = expectedLines(messages);
+      if (printed.join('\n') === expected.join('\n')) return;
+      fail(`${FILE} printed other lines than each connection's result${run.client.exit ? '' : `, and was still running ${WAIT_MS / 1000} s after it started`}`, {
+        expected: showLines(expected),
+        actual: showLines(printed),
+        diagnosis: diagnose(run, printed),
+      });
+    },
+  },
+  {
+    id: 'exits-one',
+    title: 'exits with code 1 when any connection failed',
+    hint: 'Set process.exitCode = 1 when any connection failed, 0 only when all succeeded.',
+    async run(_context, session) {
+      const run = need(session.run, 'the client started by "reports-failures"');
+      const exit = run.client.exit;
+      if (exit?.code === 1) return;
+      fail(`${FILE} ${exit ? `exited with code ${exit.code}` : 'is still running'} although 4 of its 6 connections failed`, {
+        expected: 'exit code 1',
+        actual: exit ? `exit code ${exit.code}${exit.signal ? ` (${exit.signal})` : ''}` : 'still running',
+        diagnosis: exit?.code === 0 ? diagnoses['exits-zero-despite-failure'] : undefined,
+      });
+    },
+  },
+]);
