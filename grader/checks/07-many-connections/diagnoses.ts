@@ -22,6 +22,8 @@ export const diagnoses = defineDiagnoses({
     'It printed everything but stayed alive afterwards: a per-connection deadline timer still pending keeps the event loop running. Clear each connection\'s timer (clearTimeout) when the connection ends, whichever way it ends.',
   'no-deadline':
     'One connection never got an answer, and the client waited for it forever. Give every connection a deadline of its own (a setTimeout started with it, cleared when it ends) that destroys the socket and records "timed out".',
+  'global-deadline':
+    'A connection that started late was cut off although it was answered inside its own 2 s: the deadline was counted from the start of the whole run, not from each connect. Start each connection\'s timer when that connection starts.',
   'idle-timeout':
     'A reply that came one byte at a time, far past the 2 s deadline, was reported as ok. socket.setTimeout() is an idle timeout: every byte restarts it. The deadline is for the whole exchange: one setTimeout started at connect.',
   'short-reply-as-ok':

@@ -20,11 +20,17 @@ export type Answer =
   /** Nothing, ever: the connection stays open until the client closes it. */
   | 'silent'
   /** The echo one byte every `TRICKLE_MS`: never idle long, but slower than the client's deadline. */
-  | 'trickle';
+  | 'trickle'
+  /** The echo after `WAIT_MS`, well inside the client's deadline. */
+  | 'wait'
+  /** The echo after `WAIT_LONG_MS`: inside the connection's own deadline, past a deadline counted from the client's start. */
+  | 'wait-long';
 
 /** Shorter than the client's 2 s deadline, with room for the held echo itself. */
 export const HOLD_MS = 1600;
 export const TRICKLE_MS = 300;
+export const WAIT_MS = 1000;
+export const WAIT_LONG_MS = 1400;
 
 export interface Served {
   readonly peer: TcpPeer;
@@ -122,6 +128,7 @@ export async function playManyServer(context: CheckContext, purpose: string, mes
       record.releasedAt = Date.now();
       context.transcript.note(peer.name, released === 'time' ? `answering the held message after ${HOLD_MS} ms: the other connections were not all answered` : 'answering the held message: every other connection is answered');
     }
+    if (kind === 'wait' || kind === 'wait-long') await sleep(kind === 'wait' ? WAIT_MS : WAIT_LONG_MS);
     if (kind === 'reset' || kind === 'short') {
       const half = Math.floor(data.length / 2);
       await sendInPieces(peer, data.subarray(0, half), random, record);
