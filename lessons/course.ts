@@ -176,6 +176,27 @@ export const course: readonly Lesson[] = [
     ],
   },
   {
+    number: 7,
+    slug: '07-many-connections',
+    title: 'Many connections from one client',
+    summary: 'One event loop, many sockets: per-connection state and deadlines, a limit on open connections, results in a stable order.',
+    programs: [
+      {
+        file: 'client.ts',
+        role: 'client',
+        start: 'npx tsx exercises/07-many-connections/client.ts hello world "one more"',
+        reads: `${HOST_PORT}; each argument is one connection's message (UTF-8); at least one`,
+        prints:
+          'opens one connection to HOST:PORT per argument, at most 4 open at once (the next starts as soon as one ends), sends each its message and half-closes, and reads until the server ends it; a connection succeeds when exactly the message\'s bytes came back, then the server\'s end. Each connection has its own deadline, 2 s from its connect. Once all have ended it prints one line per connection in argument order (never completion order): "#N ok: REPLY" (REPLY as JSON.stringify of the text that came back), or "#N failed: REASON" where REASON is err.code for an error (ECONNRESET, ECONNREFUSED), "timed out", "short reply (K of M bytes)" when the server ended after only the first K of the message\'s M bytes, or "wrong reply (K bytes)" for any other K bytes; then "S of N connections succeeded". Exits 1 if any connection failed, 0 otherwise, right after printing. No argument: a usage line on stderr, no connection, exit code 2.',
+      },
+    ],
+    hints: [
+      'One connection per message, each with its own state: its chunks, its timer, its result. Put them inside the function that opens the connection, never in variables shared by all connections.',
+      'Wrap one connection in a Promise that resolves once with its result ("end", "error" or its deadline, whichever comes first), and keep 4 workers that each take the next message when their connection ends. Store each result at its message\'s index.',
+      'In the Promise: const timer = setTimeout(() => finish({ ok: false, reason: "timed out" }), 2000); finish() clears the timer, destroys the socket and resolves. Workers: while (next < messages.length) { const i = next++; results[i] = await exchange(messages[i]); }, four of them under Promise.all. Then print results in order and set process.exitCode.',
+    ],
+  },
+  {
     number: 8,
     slug: '08-application-protocol',
     title: 'An application protocol with a header',

@@ -17,12 +17,7 @@ function filesUnder(root: string): string[] {
 
 describe('the course file', () => {
   it('numbers lessons 1..N in order with unique slugs', () => {
-    // Branch helper-13b only: lesson 8 comes before lesson 7 exists (another branch). At the merge, restore
-    // toEqual(course.map((_, index) => index + 1)).
-    const numbers = course.map((lesson) => lesson.number);
-    expect(numbers[0]).toBe(1);
-    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(new Set(numbers).size).toBe(course.length);
+    expect(course.map((lesson) => lesson.number)).toEqual(course.map((_, index) => index + 1));
     expect(new Set(course.map((lesson) => lesson.slug)).size).toBe(course.length);
     for (const lesson of course) expect(lesson.slug).toMatch(new RegExp(`^0${lesson.number}-[a-z-]+$`));
   });

@@ -1,0 +1,50 @@
+// One run of lesson 7's client: the grader plays the server (many-server.ts) and starts
+// client.ts with one argument per connection.
+import { escapeText } from '../../net/escape.ts';
+import { pollUntil } from '../../run/deadline.ts';
+import type { RunningProgram } from '../../run/program.ts';
+import { fail, type CheckContext, type Diagnosis } from '../check.ts';
+import { outputLines } from '../shared/exit.ts';
+import { playManyServer, type Answer, type ManyServer } from './many-server.ts';
+import { brief, summaryLine, okLine } from './messages.ts';
+
+export const FILE = 'client.ts';
+
+export interface ManyRun {
+  readonly client: RunningProgram;
+  readonly server: ManyServer;
+  readonly messages: readonly string[];
+}
+
+export async function startMany(context: CheckContext, purpose: string, messages: readonly string[], answers: readonly Answer[]): Promise<ManyRun> {
+  const server = await playManyServer(context, purpose, messages, answers);
+  const client = context.start(FILE, { port: server.port, args: messages });
+  return { client, server, messages };
+}
+
+/** Until the client exits (its output read to the end), or `ms`. */
+export async function untilExit(run: ManyRun, ms: number): Promise<void> {
+  await pollUntil(() => (run.client.exit ? true : undefined), ms, `${FILE} to exit`).catch(() => {});
+}
+
+export const printedLines = (run: ManyRun): string[] => outputLines(run.client.stdout.text);
+
+/** What every connection succeeding looks like. */
+export function allOk(messages: readonly string[]): string[] {
+  return [...messages.map((message, index) => okLine(index, message)), summaryLine(messages.length, messages.length)];
+}
+
+export function showLines(lines: readonly string[]): string {
+  return lines.length ? lines.map((line) => escapeText(brief(line, 90))).join('\n') : '(nothing on stdout)';
+}
+
+/** A client that exited before any connection names why, from its stderr. */
+export function failIfNeverConnected(run: ManyRun, diagnosis: Diagnosis): void {
+  if (run.server.served.length > 0) return;
+  const exit = run.client.exit;
+  fail(`${FILE} never connected${exit ? ` (it exited with code ${exit.code})` : ''}`, {
+    expected: `${run.messages.length} connections, one per argument`,
+    actual: exit ? `no connection; stderr: ${escapeText(run.client.stderr.text.trim() || '(empty)')}` : 'no connection',
+    diagnosis,
+  });
+}
