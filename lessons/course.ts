@@ -100,7 +100,7 @@ export const course: readonly Lesson[] = [
     modules: ['framing.ts'],
     hints: [
       'One "data" event is whatever bytes happened to arrive: a piece of a frame, or several frames at once. Keep a buffer per connection and append every chunk to it.',
-      'After each append, loop: while the buffer holds at least 4 bytes and at least 4 + length bytes, cut one whole frame off the front and handle it. Keep whatever is left over for the next chunk.',
+      'After each append, loop: while the buffer holds at least 4 bytes and at least 4 + length bytes, cut one whole frame off the front and handle it. Keep whatever is left over for the next chunk. Compare each length with MAX_FRAME_BYTES as soon as you read it: above it, the decoder throws a FrameTooLargeError and the server destroys that one socket, with a line on stderr.',
       'Length prefix: const header = Buffer.alloc(4); header.writeUInt32BE(payload.length); socket.write(Buffer.concat([header, payload])). Reading: buffer.readUInt32BE(0), then buffer.subarray(4, 4 + length). write() returning false means "slow down": wait for "drain" before writing more.',
     ],
   },
