@@ -84,9 +84,9 @@ export const course: readonly Lesson[] = [
         file: 'server.ts',
         role: 'server',
         start: 'npx tsx exercises/03-framing/server.ts',
-        reads: `${HOST_PORT}; frames from any number of clients: a 4-byte big-endian unsigned length, then that many bytes`,
+        reads: `${HOST_PORT}; frames from any number of clients: a 4-byte big-endian unsigned length of at most MAX_FRAME_BYTES (64 MiB = 67,108,864, inclusive), then that many bytes`,
         prints:
-          'answers every frame with one frame holding the same bytes in reverse order; ends a connection after its replies once the client ends it; keeps running, and keeps serving the other clients when one resets its connection (even in the middle of a frame).',
+          'answers every frame with one frame holding the same bytes in reverse order; ends a connection after its replies once the client ends it; keeps running, and keeps serving the other clients when one resets its connection (even in the middle of a frame). A length prefix above MAX_FRAME_BYTES (text typed into nc: "hell" is 1,751,477,356) is refused as soon as its 4 bytes are read, without waiting for its payload: one line on stderr naming the client, the length and the limit, then that connection only is destroyed; the others and the listener go on.',
       },
       {
         file: 'client.ts',
@@ -94,13 +94,13 @@ export const course: readonly Lesson[] = [
         start: 'printf "hello\\nworld\\n" | npx tsx exercises/03-framing/client.ts',
         reads: `${HOST_PORT}; one message per line on stdin (UTF-8, every byte but the newline: leading and trailing spaces and tabs included; an empty line is an empty message; empty stdin is no message)`,
         prints:
-          'sends each line as one frame; prints the payload of each reply frame as one line, in order, exactly as it came over the wire (the grader\'s server does not always reverse); however long the replies take, ends the connection once stdin has ended and every line has its reply (also when stdin is empty, or when every reply came before stdin ended), then exits 0. If the server ends the connection first, with a reply missing or a frame cut off, prints an error line on stderr and exits non-zero.',
+          'sends each line as one frame; prints the payload of each reply frame as one line, in order, exactly as it came over the wire (the grader\'s server does not always reverse); however long the replies take, ends the connection once stdin has ended and every line has its reply (also when stdin is empty, or when every reply came before stdin ended), then exits 0. If the server ends the connection first, with a reply missing or a frame cut off, prints an error line on stderr and exits non-zero. A reply length above MAX_FRAME_BYTES is an error too, at once: an error line on stderr, the connection and stdin closed, a non-zero exit.',
       },
     ],
     modules: ['framing.ts'],
     hints: [
       'One "data" event is whatever bytes happened to arrive: a piece of a frame, or several frames at once. Keep a buffer per connection and append every chunk to it.',
-      'After each append, loop: while the buffer holds at least 4 bytes and at least 4 + length bytes, cut one whole frame off the front and handle it. Keep whatever is left over for the next chunk.',
+      'After each append, loop: while the buffer holds at least 4 bytes and at least 4 + length bytes, cut one whole frame off the front and handle it. Keep whatever is left over for the next chunk. Compare each length with MAX_FRAME_BYTES as soon as you read it: above it, the decoder throws a FrameTooLargeError and the server destroys that one socket, with a line on stderr.',
       'Length prefix: const header = Buffer.alloc(4); header.writeUInt32BE(payload.length); socket.write(Buffer.concat([header, payload])). Reading: buffer.readUInt32BE(0), then buffer.subarray(4, 4 + length). write() returning false means "slow down": wait for "drain" before writing more.',
     ],
   },

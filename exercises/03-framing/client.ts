@@ -25,6 +25,8 @@ lines.on('close', () => {
 
 socket.on('data', (chunk: Buffer) => {
   // TODO: print each whole reply frame as one line; a chunk may hold part of one, or several.
+  // TODO: if the decoder refuses a reply's length (above MAX_FRAME_BYTES), say so on stderr
+  // and exit non-zero at once: do not wait for that payload, nor for the rest of stdin.
   void chunk;
   void decoder;
   void received;

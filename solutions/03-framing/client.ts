@@ -3,7 +3,7 @@
 // Run it: printf "hello\nworld\n" | npx tsx exercises/03-framing/client.ts
 import net from 'node:net';
 import readline from 'node:readline';
-import { encodeFrame, FrameDecoder } from './framing.ts';
+import { encodeFrame, FrameDecoder, FrameTooLargeError } from './framing.ts';
 
 const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 65432);
@@ -27,7 +27,20 @@ lines.on('close', () => {
 
 socket.on('data', (chunk: Buffer) => {
   // Filled in: print a reply only once its whole frame is here.
-  for (const reply of decoder.push(chunk)) {
+  let replies: Buffer[];
+  try {
+    replies = decoder.push(chunk);
+  } catch (err) {
+    if (!(err instanceof FrameTooLargeError)) throw err;
+    // Filled in: a reply length above the limit: this is not our protocol, and its payload is
+    // not worth waiting for. Say so, stop reading stdin and the socket, and exit non-zero.
+    console.error(`${HOST}:${PORT}: ${(err as Error).message}`);
+    process.exitCode = 1;
+    socket.destroy();
+    lines.close();
+    return;
+  }
+  for (const reply of replies) {
     console.log(reply.toString('utf8'));
     received++;
   }
@@ -36,7 +49,7 @@ socket.on('data', (chunk: Buffer) => {
 
 /** Every line sent and every reply printed: close our side; the server then closes its own. */
 function finishIfDone(): void {
-  if (stdinDone && received === sent && !socket.writableEnded) socket.end();
+  if (stdinDone && received === sent && !socket.writableEnded && !socket.destroyed) socket.end();
 }
 
 // Filled in: the server ended first. A reply missing, or a frame cut off, is an error.

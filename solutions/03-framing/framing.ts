@@ -4,6 +4,15 @@
 /** The size of the length prefix in bytes. */
 export const HEADER_BYTES = 4;
 
+/**
+ * The longest payload a frame may announce (64 MiB, inclusive). A longer prefix is a peer that
+ * does not speak this protocol: `nc` typing "hello" sends "hell", a length of 1,751,477,356.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Thrown by FrameDecoder.push for a length above MAX_FRAME_BYTES: its own class, so it is caught alone. */
+export class FrameTooLargeError extends Error {}
+
 /** One frame on the wire: the payload's length, then the payload itself. */
 export function encodeFrame(payload: Uint8Array): Buffer {
   // Filled in: the header says how many bytes follow, so the reader knows where the frame ends.
@@ -34,6 +43,8 @@ export class FrameDecoder {
     const frames: Buffer[] = [];
     while (this.buffered >= HEADER_BYTES) {
       const length = this.peek(HEADER_BYTES).readUInt32BE(0);
+      // Filled in: refuse it as soon as the prefix is here, not after waiting for its payload.
+      if (length > MAX_FRAME_BYTES) throw new FrameTooLargeError(`frame length ${length} is above the limit of ${MAX_FRAME_BYTES} bytes`);
       if (this.buffered < HEADER_BYTES + length) break;
       frames.push(this.take(HEADER_BYTES + length).subarray(HEADER_BYTES));
     }

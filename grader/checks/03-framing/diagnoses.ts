@@ -34,6 +34,19 @@ export const diagnoses = defineDiagnoses({
     "The server crashed when a client reset its connection (ECONNRESET): the reset rejected a promise that nothing catches; a for await loop over the socket throws the socket's error. Wrap the loop in try/catch, log the error and let that one connection go.",
   'dies-of-reset':
     'The server died when a client reset its connection (ECONNRESET). A reset is an error on that one socket: handle it (an "error" listener, a try/catch around a for await loop) and keep serving the others.',
+  // The server: a length above the limit.
+  'waits-for-oversized-payload':
+    'A length prefix above MAX_FRAME_BYTES (64 MiB) was taken at its word: the server waits for a payload that will never come, and text typed into nc ("hell" is 1,751,477,356) would make it wait for 1.75 GB. Check the length as soon as its 4 bytes are read, and close that connection if it is above the limit.',
+  'exits-on-oversized-frame':
+    'The server died when one client sent a length above the limit: an error thrown by the decoder that nothing catches (or a process.exit) ends every client\'s server. Catch it in that connection\'s handler, log one line and destroy that socket only.',
+  'closes-other-connections':
+    'One client sent a length above the limit, and the server closed other clients\' connections too. The mistake is that one connection\'s: destroy that socket only.',
+  'stops-listening-on-oversized':
+    'After closing a connection for its length the server stopped accepting new ones: server.close() closes the listener, not the connection. Call destroy() on that socket and leave the server listening.',
+  'rejects-frame-of-max':
+    'A frame of exactly MAX_FRAME_BYTES was refused: the limit is inclusive. Refuse a length only when it is greater than MAX_FRAME_BYTES (>, not >=).',
+  'silent-oversized-close':
+    'The connection was closed without a word: whoever runs the server cannot tell a protocol error from a network failure. Write one line to stderr (console.error) naming the client, the length it sent and the limit.',
   // The client: what it sends.
   'client-never-connects':
     'Connect to the PORT and HOST from the environment: net.connect(Number(process.env.PORT ?? 65432), process.env.HOST ?? "127.0.0.1").',
@@ -58,6 +71,10 @@ export const diagnoses = defineDiagnoses({
     'Every reply had arrived before stdin ended, and then nothing ended the connection: the client checks "all replies in?" only when a reply arrives. Check when stdin ends too, and call socket.end() if every line already has its reply.',
   'exits-zero-when-cut-short':
     'The conversation was cut short. When the connection ends ("end") with fewer replies than lines sent, or with bytes of an unfinished frame still buffered, print an error line on stderr (console.error) and set process.exitCode = 1.',
+  'client-waits-for-oversized-reply':
+    'The server sent a reply length above MAX_FRAME_BYTES and your client kept waiting (or swallowed the decoder\'s error and carried on). No payload that long is coming: print an error line on stderr, set process.exitCode = 1, destroy the socket and close readline, so the process ends.',
+  'client-throws-on-oversized-reply':
+    'The decoder\'s error for a reply length above the limit went uncaught: a stack trace is not an error message. Catch it in the "data" handler, print one line on stderr, set process.exitCode = 1 and close the socket and readline.',
   'throws-when-cut-short':
     'Report a truncated conversation with console.error and process.exitCode = 1, not by throwing: a stack trace is not an error message.',
 });

@@ -1,6 +1,7 @@
 // Lesson 3's server scenario: one run of server.ts. Each check opens its own connection, straight
 // or through the fragmenting proxy, so the frames arrive whole, coalesced, split inside the
-// payload, or split inside the 4-byte prefix; the checks of server-ends.ts end connections.
+// payload, or split inside the 4-byte prefix; the checks of server-ends.ts end connections, and
+// oversized.ts sends lengths above the limit.
 import { sleep } from '../../run/deadline.ts';
 import { scenario, type ScenarioCheck } from '../lesson.ts';
 import { startServerAndConnect } from '../shared/listening.ts';
@@ -9,6 +10,7 @@ import { diagnoses } from './diagnoses.ts';
 import { encodeFrame, wireBytes } from './frames.ts';
 import { expectReplies } from './replies.ts';
 import { endingChecks } from './server-ends.ts';
+import { oversizedCheck } from './oversized.ts';
 import { newConnection, served, type ServerSession } from './server-session.ts';
 import { forwardedUp, LARGE_BYTES, largePayload, MiB, SERVER, sendFrames, words } from './server-traffic.ts';
 
@@ -146,4 +148,4 @@ const framingChecks: readonly ScenarioCheck<ServerSession>[] = [
   },
 ];
 
-export const serverRun = scenario('one run of server.ts, a new connection for each check', (): ServerSession => ({}), [...framingChecks, ...endingChecks]);
+export const serverRun = scenario('one run of server.ts, a new connection for each check', (): ServerSession => ({}), [...framingChecks, ...endingChecks, oversizedCheck]);
