@@ -10,4 +10,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that went away (`npm run grade lesson-3 | head`) is no reason for a stack trace:
+// stop the programs and leave quietly, as head's other writers do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    void stopAllPrograms().finally(() => process.exit(EXIT.interrupted));
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2), processIo());

@@ -44,7 +44,7 @@ export function failIfNeverConnected(run: ManyRun, diagnosis: Diagnosis): void {
   const exit = run.client.exit;
   fail(`${FILE} never connected${exit ? ` (it exited with code ${exit.code})` : ''}`, {
     expected: `${run.messages.length} connections, one per argument`,
-    actual: exit ? `no connection; stderr: ${escapeText(run.client.stderr.text.trim() || '(empty)')}` : 'no connection',
+    actual: exit ? `no connection; stderr: ${(run.client.stderr.text.trim() ? escapeText(run.client.stderr.text.trim()) : '(empty)')}` : 'no connection',
     diagnosis,
   });
 }

@@ -23,7 +23,7 @@ export const usage = scenario('no arguments', () => ({}), [
       if (problems.length === 0) return;
       fail(`${FILE} with no argument: ${problems.join(', ')}`, {
         expected: 'a usage line on stderr, exit code 2, no connection',
-        actual: `exit code ${exit.code}; stdout: ${escapeText(run.client.stdout.text.trim() || '(empty)')}; stderr: ${escapeText(stderr || '(empty)')}`,
+        actual: `exit code ${exit.code}; stdout: ${(run.client.stdout.text.trim() ? escapeText(run.client.stdout.text.trim()) : '(empty)')}; stderr: ${(stderr ? escapeText(stderr) : '(empty)')}`,
         diagnosis: exit.code === 0 ? diagnoses['no-usage-error'] : undefined,
       });
     },
