@@ -29,6 +29,8 @@ export class TcpPeer {
   receivedBytes = 0;
   /** The other side sent FIN: our "recv() returned b''". */
   gotEnd = false;
+  /** Date.now() when the FIN arrived. */
+  endAt?: number;
   closed = false;
   error: NodeJS.ErrnoException | undefined;
 
@@ -49,6 +51,7 @@ export class TcpPeer {
     });
     socket.on('end', () => {
       this.gotEnd = true;
+      this.endAt = Date.now();
       transcript.note(name, 'got FIN: the other side closed its end');
       this.conditions.recheck();
     });

@@ -8,6 +8,8 @@ export const diagnoses = defineDiagnoses({
   'adds-newline': 'The message arrived with a line ending added. Send the first command-line argument (process.argv[2]) as it is: no newline, no quotes.',
   'never-half-closes':
     'The echo server only closes after the client has finished sending. Use socket.end(message) (or call end() after write) so it knows you are done, then print on "end".',
+  'prints-on-idle-timer':
+    'The echo was printed well after its last byte, while the connection was still open: a timer (socket.setTimeout, a setTimeout restarted on "data") decided it was over. Half-close with socket.end(message); the server then closes once it has echoed everything, and "end" tells you the echo is complete.',
   'prints-every-chunk': 'Print once, with the whole message, not once per chunk.',
   'prints-after-fixed-wait':
     'Nothing arrived during that pause: neither a "data" event nor the server\'s close prompted it, so a timer or a fixed wait did. Only "end" says the echo is complete.',
