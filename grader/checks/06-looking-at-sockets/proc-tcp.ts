@@ -49,14 +49,22 @@ export function acceptQueueLength(host: string, port: number): number | undefine
   return row ? parseInt(row[4]!.split(':')[1]!, 16) : undefined;
 }
 
-/** /proc/net/tcp's code for each TCP state a watch may look for. */
-const STATE_CODES = { ESTABLISHED: '01', 'SYN-SENT': '02' } as const;
+/**
+ * /proc/net/tcp's codes for each state a watch may look for. HELD is a connection the process
+ * still has open: established, or half-closed by end() (FIN-WAIT-1/2, CLOSE-WAIT). After
+ * destroy() the kernel may keep a FIN-WAIT-2 of its own a while, but that socket has inode 0.
+ */
+const STATE_CODES = { ESTABLISHED: ['01'], 'SYN-SENT': ['02'], HELD: ['01', '04', '05', '08'] } as const;
 export type WatchedState = keyof typeof STATE_CODES;
+
+const INODE = 9;
 
 /** The local ends of every socket now in `state` whose peer is host:port, per /proc/net/tcp(6); undefined if it cannot be read. */
 export function socketsTo(host: string, port: number, state: WatchedState): Set<string> | undefined {
   const remote = procEndpoint(host, port);
   const rows = procTcpRows();
   if (!rows) return undefined;
-  return new Set(rows.filter((fields) => fields[2] === remote && fields[3] === STATE_CODES[state]).map((fields) => fields[1]!));
+  const codes: readonly string[] = STATE_CODES[state];
+  const held = (fields: string[]) => state !== 'HELD' || fields[INODE] !== '0';
+  return new Set(rows.filter((fields) => fields[2] === remote && codes.includes(fields[3]!) && held(fields)).map((fields) => fields[1]!));
 }

@@ -3,6 +3,7 @@
 import { formatDuration } from '../../run/deadline.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { CONNECT_GIVEN_UP_MS, CONNECT_TIMEOUT_MS, HOLD_MS, TIMEOUT_SLACK_MS, TIMEOUT_SOONEST_MS } from './contract.ts';
+import type { Diagnosis } from '../check.ts';
 import { diagnoses } from './diagnoses.ts';
 import { FILE, type Run } from './run.ts';
 import type { Sighting, SocketWatch } from './socket-watch.ts';
@@ -45,14 +46,14 @@ export function expectConnectGivenUp(port: number, watch: SocketWatch): void {
   });
 }
 
-/** Fails if the kernel showed the program's connection to an open port established for longer than HOLD_MS. */
-export function expectClosedPromptly(port: number, watch: SocketWatch): void {
+/** Fails if the kernel showed the program still holding its connection to an open port for longer than HOLD_MS. */
+export function expectClosedPromptly(port: number, watch: SocketWatch, diagnosis: Diagnosis = diagnoses['holds-open-connection']): void {
   watch.look();
   const proven = watch.longestProvenMs();
   if (proven <= HOLD_MS) return;
-  fail(`${FILE} kept its connection to the open port ${port} established for ${formatDuration(proven)} at least, per the kernel's socket table`, {
+  fail(`${FILE} kept its connection to the open port ${port} open (established or half-closed) for ${formatDuration(proven)} at least, per the kernel's socket table`, {
     expected: `the connection closed as soon as "connect" fired (within ${formatDuration(HOLD_MS)})`,
-    actual: `established for at least ${formatDuration(proven)}`,
-    diagnosis: diagnoses['holds-open-connection'],
+    actual: `held open for at least ${formatDuration(proven)}`,
+    diagnosis,
   });
 }
