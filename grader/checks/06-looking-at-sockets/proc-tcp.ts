@@ -59,12 +59,19 @@ export type WatchedState = keyof typeof STATE_CODES;
 
 const INODE = 9;
 
-/** The local ends of every socket now in `state` whose peer is host:port, per /proc/net/tcp(6); undefined if it cannot be read. */
-export function socketsTo(host: string, port: number, state: WatchedState): Set<string> | undefined {
+/** Half-closed by this end (end()): FIN-WAIT-1 and FIN-WAIT-2. */
+const HALF_CLOSED = new Set(['04', '05']);
+
+/**
+ * The local end of every socket now in `state` whose peer is host:port, each with whether it is
+ * half-closed by this end, per /proc/net/tcp(6); undefined if it cannot be read.
+ */
+export function socketsTo(host: string, port: number, state: WatchedState): Map<string, { readonly halfClosed: boolean }> | undefined {
   const remote = procEndpoint(host, port);
   const rows = procTcpRows();
   if (!rows) return undefined;
   const codes: readonly string[] = STATE_CODES[state];
   const held = (fields: string[]) => state !== 'HELD' || fields[INODE] !== '0';
-  return new Set(rows.filter((fields) => fields[2] === remote && codes.includes(fields[3]!) && held(fields)).map((fields) => fields[1]!));
+  const matching = rows.filter((fields) => fields[2] === remote && codes.includes(fields[3]!) && held(fields));
+  return new Map(matching.map((fields) => [fields[1]!, { halfClosed: HALF_CLOSED.has(fields[3]!) }]));
 }

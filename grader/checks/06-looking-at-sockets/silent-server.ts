@@ -67,8 +67,8 @@ export const silentServerChecks: PortsCheck[] = [
           actual: `${open.length} still open`,
         });
       }
-      // A FIN from a connection it still held: end(), where destroy() was needed.
-      expectClosedPromptly(server.port, watch, peers.some((peer) => peer.gotEnd) ? diagnoses['end-waits-for-fin'] : undefined);
+      // Held half-closed: end(), where destroy() was needed.
+      expectClosedPromptly(server.port, watch, watch.sawHalfClosed ? diagnoses['end-waits-for-fin'] : undefined);
       watch.stop();
     },
   },

@@ -15,6 +15,8 @@ export interface Sighting {
   lastSeenAt: number;
   /** The last look before firstSeenAt, when it was not there yet (undefined: it was there at the first look). */
   readonly lastMissAt?: number;
+  /** Seen half-closed by the program (end()) while it still held it. */
+  halfClosed: boolean;
 }
 
 export class SocketWatch {
@@ -33,7 +35,7 @@ export class SocketWatch {
   ) {
     const now = socketsTo(host, port, state);
     this.readable = now !== undefined;
-    this.ignored = now ?? new Set();
+    this.ignored = new Set(now?.keys() ?? []);
     this.lastLookAt = Date.now();
   }
 
@@ -49,12 +51,16 @@ export class SocketWatch {
   look(): boolean {
     if (!this.readable) return false;
     const before = this.lastLookAt;
-    const locals = [...(socketsTo(this.host, this.port, this.state) ?? [])].filter((local) => !this.ignored.has(local));
+    const locals = [...(socketsTo(this.host, this.port, this.state) ?? [])].filter(([local]) => !this.ignored.has(local));
     const now = Date.now();
-    for (const local of locals) {
+    for (const [local, { halfClosed }] of locals) {
       const known = this.sightings.get(local);
-      if (known) known.lastSeenAt = now;
-      else this.sightings.set(local, { local, firstSeenAt: now, lastSeenAt: now, lastMissAt: before });
+      if (known) {
+        known.lastSeenAt = now;
+        known.halfClosed ||= halfClosed;
+      } else {
+        this.sightings.set(local, { local, firstSeenAt: now, lastSeenAt: now, lastMissAt: before, halfClosed });
+      }
     }
     this.lastLookAt = now;
     return locals.length > 0;
@@ -68,6 +74,11 @@ export class SocketWatch {
   /** The first of the program's sockets seen, if any. */
   get first(): Sighting | undefined {
     return [...this.sightings.values()].sort((a, b) => a.firstSeenAt - b.firstSeenAt)[0];
+  }
+
+  /** Whether the program was seen holding one of its sockets half-closed (end() without destroy()). */
+  get sawHalfClosed(): boolean {
+    return [...this.sightings.values()].some((sighting) => sighting.halfClosed);
   }
 
   /** The longest time one of the program's sockets was proven to be in the state (0 if none was seen twice). */
