@@ -98,6 +98,7 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
           transcript,
           program: options.program,
           giveUp: options.giveUp,
+          localAddress: options.localAddress,
           deadlineMs: options.deadlineMs ?? scaled(5000),
         }).then((peer) => {
           cleanups.push(() => peer.destroy());

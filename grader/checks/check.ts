@@ -73,6 +73,8 @@ export interface ConnectOptions {
   readonly host?: string;
   /** Checked between attempts: stop waiting early when this says it is hopeless. */
   readonly giveUp?: () => boolean;
+  /** Connect from this loopback address instead of the kernel's choice (127.0.0.1 for every 127.x host). */
+  readonly localAddress?: string;
 }
 
 /** Everything a check may use; every resource it hands out is cleaned up after the lesson. */

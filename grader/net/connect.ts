@@ -15,9 +15,9 @@ export class ProgramExitedError extends Error {
   }
 }
 
-function connectOnce(host: string, port: number): Promise<net.Socket> {
+function connectOnce(host: string, port: number, localAddress?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     socket.once('connect', () => {
       socket.removeListener('error', reject);
       resolve(socket);
@@ -30,6 +30,8 @@ export interface ConnectOptions {
   readonly host: string;
   readonly port: number;
   readonly name: string;
+  /** The source address to connect from (a loopback address), else the kernel's choice. */
+  readonly localAddress?: string;
   readonly transcript: Transcript;
   readonly deadlineMs: number;
   /** If given, waiting stops as soon as this program exits. */
@@ -43,7 +45,7 @@ export interface ConnectOptions {
  * succeeds is returned for use: a server that accepts only one client gets exactly one.
  */
 export async function connectWhenListening(options: ConnectOptions): Promise<TcpPeer> {
-  const { host, port, name, transcript, deadlineMs, program, giveUp } = options;
+  const { host, port, name, transcript, deadlineMs, program, giveUp, localAddress } = options;
   const where = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
   const waitedFor = `${program?.label ?? 'the server'} to listen on ${where}`;
   const end = Date.now() + deadlineMs;
@@ -52,7 +54,7 @@ export async function connectWhenListening(options: ConnectOptions): Promise<Tcp
   for (;;) {
     if (program && !program.running) throw new ProgramExitedError(program, `it listened on ${where}`);
     try {
-      const socket = await connectOnce(host, port);
+      const socket = await connectOnce(host, port, localAddress);
       const peer = new TcpPeer(socket, name, transcript);
       transcript.note(name, `connected to ${where} from ${socket.localAddress}:${socket.localPort}`);
       return peer;

@@ -2,6 +2,8 @@
 import { defineDiagnoses } from '../check.ts';
 
 export const diagnoses = defineDiagnoses({
+  'prints-fixed-address':
+    'The port was the client\'s but the address was not: the grader\'s client connects from a loopback address of its own, not always 127.0.0.1. Print socket.remoteAddress, which the accepted socket knows, never an address you typed.',
   'prints-own-address':
     "The address printed is the server's own (localAddress, or HOST:PORT). The client is on the other end: socket.remoteAddress and socket.remotePort.",
   'closes-listener-late':

@@ -1,10 +1,12 @@
 // Lesson 1's main scenario: one run of the server and one client, as the guide's server serves
 // one client. Each check goes on where the one before it stopped, so they share the session.
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import { pickLoopbackHost } from '../../context.ts';
+import { hasProc } from '../../run/proc.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { pollUntil, sleep } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
-import { fail } from '../check.ts';
+import { fail, type CheckContext } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectCleanExit, exitWithin } from '../shared/exit.ts';
 import { boundSockets, hostPort, startServerAndConnect } from '../shared/listening.ts';
@@ -14,6 +16,11 @@ import { trySecondClient } from './second-client.ts';
 import { failStillRunning } from './still-running.ts';
 
 export const FILE = 'server.ts';
+
+/** A seeded 127.x.y.z to connect from, where the kernel allows any (Linux, IPv4); else the kernel's choice. */
+function clientSourceAddress(context: CheckContext): string | undefined {
+  return hasProc && net.isIPv4(context.host) ? pickLoopbackHost(context.random('client-source')) : undefined;
+}
 // Well above what the kernel buffers for one loopback connection (about 4 MB measured with
 // Linux defaults), so a server that drops its queue on "end" visibly loses bytes.
 const TAIL_BYTES = 16 * 1024 * 1024;
@@ -41,7 +48,8 @@ export const oneClient = scenario('one client, served from connect to exit', ():
     title: 'listens on HOST:PORT and accepts a client',
     hint: 'Call server.listen(PORT, HOST) with both read from process.env (defaults 65432 and "127.0.0.1").',
     async run(context, session) {
-      session.served = await startServerAndConnect(context, FILE);
+      // From a seeded loopback source address: a server that prints a fixed "127.0.0.1" is caught.
+      session.served = await startServerAndConnect(context, FILE, { localAddress: clientSourceAddress(context) });
     },
   },
   {
@@ -59,7 +67,11 @@ export const oneClient = scenario('one client, served from connect to exit', ():
         fail(`${FILE} did not print the line "${expected}"`, {
           expected,
           actual: server.stdout.text.trim() ? JSON.stringify(server.stdout.text.trim()) : '(nothing on stdout)',
-          diagnosis: server.stdout.text.includes(ownAddress) ? diagnoses['prints-own-address'] : undefined,
+          diagnosis: server.stdout.text.includes(ownAddress)
+            ? diagnoses['prints-own-address']
+            : server.stdout.text.includes(`:${client.socket.localPort}`)
+              ? diagnoses['prints-fixed-address']
+              : undefined,
         });
       }
     },

@@ -103,7 +103,7 @@ function wrongPortDiagnosis(bound: readonly KernelSocket[], kind: 'tcp' | 'udp')
 export async function startServerAndConnect(
   context: CheckContext,
   file: string,
-  options: StartOptions & { readonly client?: string } = {},
+  options: StartOptions & { readonly client?: string; readonly localAddress?: string } = {},
 ): Promise<{ program: RunningProgram; port: number; peer: TcpPeer }> {
   const port = options.port ?? (await context.freePort());
   const program = context.start(file, { ...options, port });
@@ -121,7 +121,7 @@ export async function startServerAndConnect(
       listenedOnHostAsPath(context, program) ||
       (Date.now() > listensElsewhereSince && boundSockets(program, 'tcp').some((socket) => socket.port !== port || socket.address !== context.host));
     const deadlineMs = Math.max(context.ms(1000), waitMs - (Date.now() - started));
-    peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs, giveUp });
+    peer = await context.connect(port, { name: options.client ?? 'client-1', program, deadlineMs, giveUp, localAddress: options.localAddress });
   } catch (error) {
     // Report the whole wait, the /proc poll included.
     const cause = error instanceof DeadlineError ? new DeadlineError(error.waitedFor, Date.now() - started) : (error as Error);
