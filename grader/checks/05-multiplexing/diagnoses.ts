@@ -9,6 +9,8 @@ export const diagnoses = defineDiagnoses({
   // The reply to one line (lines.ts).
   'reply-without-number': 'The line came back without its number: reply with `${count} ${line}\\n`, count starting at 1 on every connection.',
   'reply-ends-with-cr': 'A "\\r" crept into the reply: answer with "\\n" only.',
+  'queues-past-false':
+    'It did stop reading, but only after queueing megabytes of replies in its own memory: a limit of your own on socket.writableLength is not backpressure. Pause the moment write() returns false, and resume on "drain".',
   'counts-from-zero': 'The count starts at 0: the first line of a connection is number 1 (increment before you reply).',
   'no-space-after-number': 'Put exactly one space between the number and the line: `${count} ${line}\\n`.',
   'reply-without-newline': 'The reply must end with "\\n": the client reads lines.',

@@ -33,3 +33,26 @@ export async function bytesReadWhileWatched(serverPort: number, clientPort: numb
   const after = await serverBytesRead(serverPort, clientPort);
   return after === undefined ? undefined : after - before;
 }
+
+/**
+ * Bytes the server holds in its own memory on the connection from `serverPort` to `clientPort`:
+ * what it took from the kernel (bytes_received less Recv-Q) less what it handed back to it
+ * (bytes_acked plus Send-Q). Its replies are its lines with a number in front, so for a server
+ * that stops reading when write() returns false this is its high-water mark and a line or two;
+ * one that stops later keeps the difference queued. Undefined when ss cannot tell.
+ */
+export function serverHeldBytes(serverPort: number, clientPort: number): Promise<number | undefined> {
+  const filter = `( sport = :${serverPort} and dport = :${clientPort} )`;
+  return new Promise((resolve) => {
+    execFile('ss', ['-tinH', 'state', 'established', filter], { timeout: SS_TIMEOUT_MS }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      const queues = /^\s*(\d+)\s+(\d+)\s/.exec(stdout);
+      const received = /bytes_received:(\d+)/.exec(stdout);
+      const acked = /bytes_acked:(\d+)/.exec(stdout);
+      if (!queues || !received || !acked) return resolve(undefined);
+      const taken = Number(received[1]) - Number(queues[1]);
+      const handedBack = Number(acked[1]) + Number(queues[2]);
+      resolve(Math.max(0, taken - handedBack));
+    });
+  });
+}
