@@ -28,6 +28,8 @@ export const diagnoses = defineDiagnoses({
     'The server waited for the content of a header whose "content-length" is over 1048576. Compare content-length with the maximum as soon as the header is in, and answer "bad-field" at once: a client must not make a server hold memory for content that may never come.',
   'accepts-impossible-content-length':
     'A "content-length" that no content can have (a fraction like 1.5, or below 0) was not refused with "bad-field": the server waited for it, or read a message of that length and lost its place in the stream. Check Number.isInteger(length) and length >= 0, not only typeof length === "number".',
+  'accepts-non-object-header':
+    'A header that is JSON but not an object (null, or an array) was not refused with "invalid-header": the server crashed reading a field of null, or answered something else. typeof null is "object" too: check typeof header === "object" && header !== null && !Array.isArray(header) before reading a field.',
   'accepts-invalid-utf8-header':
     'A header holding a byte that is not UTF-8 (FF) was read as JSON. buffer.toString("utf8") turns such bytes into U+FFFD instead of failing: decode with new TextDecoder("utf-8", { fatal: true }) inside the try, and answer "invalid-header".',
   'ends-on-recoverable-error':

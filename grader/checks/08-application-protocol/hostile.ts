@@ -28,18 +28,22 @@ export const hostileChecks: readonly ScenarioCheck<ServerSession>[] = [
   },
   {
     id: 'rejects-invalid-header',
-    title: 'answers a header that is not JSON, and one holding a byte that is not UTF-8, with "invalid-header", ends that connection, and keeps running',
-    hint: 'Decode the header with new TextDecoder("utf-8", { fatal: true }) and JSON.parse it, both inside try/catch; on a throw, send the error reply and end that connection.',
+    title: 'answers a header that is not JSON, JSON but not an object (null, an array), or holding a byte that is not UTF-8, with "invalid-header", ends that connection, and keeps running',
+    hint: 'Decode the header with new TextDecoder("utf-8", { fatal: true }) and JSON.parse it, both inside try/catch, then check that it is an object (not null, not an array); otherwise send the error reply and end that connection.',
     async run(context, session) {
       const run = served(session);
+      const notJson = diagnoses['crashes-on-invalid-header'];
+      const notObject = diagnoses['accepts-non-object-header'];
       const cases = [
-        { what: 'a header cut off in the middle of its JSON', wire: rawMessage('{"byteorder": "big", "content-type": '), diagnosis: undefined },
-        { what: 'a header whose "byteorder" holds the byte FF (not UTF-8), then a search', wire: notUtf8Header(), diagnosis: diagnoses['accepts-invalid-utf8-header'] },
+        { what: 'a header cut off in the middle of its JSON', wire: rawMessage('{"byteorder": "big", "content-type": '), diagnosis: undefined, crash: notJson },
+        { what: 'a header that is the JSON null', wire: rawMessage('null'), diagnosis: notObject, crash: notObject },
+        { what: 'a header that is a JSON array', wire: rawMessage('["big", "text/json", "utf-8", 0]'), diagnosis: notObject, crash: notObject },
+        { what: 'a header whose "byteorder" holds the byte FF (not UTF-8), then a search', wire: notUtf8Header(), diagnosis: diagnoses['accepts-invalid-utf8-header'], crash: notJson },
       ];
-      for (const [index, { what, wire, diagnosis }] of cases.entries()) {
+      for (const [index, { what, wire, diagnosis, crash }] of cases.entries()) {
         const peer = await newConnection(context, run, `client-8-${index + 1}`);
         await peer.send(wire);
-        await expectReplies({ server: run.server, peer, wants: [{ error: 'invalid-header' }], what, deadlineMs: context.ms(3000), thenEnd: true, diagnosis, crashDiagnosis: diagnoses['crashes-on-invalid-header'] });
+        await expectReplies({ server: run.server, peer, wants: [{ error: 'invalid-header' }], what, deadlineMs: context.ms(3000), thenEnd: true, diagnosis, crashDiagnosis: crash });
       }
     },
   },
