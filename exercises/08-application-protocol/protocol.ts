@@ -68,9 +68,10 @@ export class MessageReader {
   // TODO: keep what arrived and is not a whole message yet, and the header of the message whose
   // content is awaited.
 
-  /** Bytes received that do not make a whole message yet. */
+  /** Bytes received that do not make a whole message yet: a header whose content is awaited counts. */
   get pendingBytes(): number {
-    // TODO: how many bytes of an unfinished message are buffered.
+    // TODO: how many bytes of an unfinished message have arrived, counting a header already read
+    // whose content has not come yet (the server's "truncated" depends on it).
     return 0;
   }
 

@@ -93,10 +93,11 @@ export class MessageReader {
   // whose content is awaited (read once, when the header is complete).
   private buffer: Buffer = Buffer.alloc(0);
   private header: Header | undefined;
+  private headerSize = 0;
 
-  /** Bytes received that do not make a whole message yet. */
+  /** Bytes received that do not make a whole message yet: a header whose content is awaited counts. */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return (this.header ? this.headerSize : 0) + this.buffer.length;
   }
 
   push(chunk: Buffer): Message[] {
@@ -111,6 +112,7 @@ export class MessageReader {
         if (headerBytes > MAX_HEADER_BYTES) throw new ProtocolError('header-too-large', `the header announces ${headerBytes} bytes, more than ${MAX_HEADER_BYTES}`);
         if (this.buffer.length < 2 + headerBytes) break;
         this.header = readHeader(this.buffer.subarray(2, 2 + headerBytes));
+        this.headerSize = 2 + headerBytes;
         this.buffer = this.buffer.subarray(2 + headerBytes);
       }
       const length = this.header['content-length'];

@@ -24,12 +24,24 @@ export const diagnoses = defineDiagnoses({
     'The server crashed on text/json content that is not JSON. The content comes from the client like the header does: parse it inside try/catch and answer "invalid-content"; the connection goes on.',
   'accepts-bad-field':
     'A header with a field missing or of the wrong type was not refused with "bad-field". Check every field: "byteorder", "content-type" and "content-encoding" strings, "content-length" an integer from 0 to 1048576.',
+  'trusts-content-length':
+    'The server waited for the content of a header whose "content-length" is over 1048576. Compare content-length with the maximum as soon as the header is in, and answer "bad-field" at once: a client must not make a server hold memory for content that may never come.',
+  'accepts-impossible-content-length':
+    'A "content-length" that no content can have (a fraction like 1.5, or below 0) was not refused with "bad-field": the server waited for it, or read a message of that length and lost its place in the stream. Check Number.isInteger(length) and length >= 0, not only typeof length === "number".',
+  'accepts-non-object-header':
+    'A header that is JSON but not an object (null, or an array) was not refused with "invalid-header": the server crashed reading a field of null, or answered something else. typeof null is "object" too: check typeof header === "object" && header !== null && !Array.isArray(header) before reading a field.',
+  'accepts-invalid-utf8-header':
+    'A header holding a byte that is not UTF-8 (FF) was read as JSON. buffer.toString("utf8") turns such bytes into U+FFFD instead of failing: decode with new TextDecoder("utf-8", { fatal: true }) inside the try, and answer "invalid-header".',
   'ends-on-recoverable-error':
     'The connection ended after an error the stream survives. An unknown content type or action still has a valid header and content-length, so the next message is where it says: reply with the error and keep reading.',
   'ignores-action':
     'A request whose action is not "search" was answered as a search. Check the action, and answer any other with "unknown-action".',
   'silent-on-truncation':
     'The client ended the connection in the middle of a message and got no "truncated" reply. On "end", if bytes of an unfinished message are buffered, send the error reply before ending.',
+  'truncated-after-header':
+    'The client ended right after a whole header that announced content, and got no "truncated": the header was taken out of the buffer, so nothing looked unfinished. A header whose content is still awaited is part of an unfinished message: count it when the connection ends.',
+  'reply-after-clean-end':
+    'The client ended the connection right after a whole request, and the server sent something after its reply (such as {"error": "truncated"}). A clean end, with no byte of a message left over, gets nothing more: only the end of the connection.',
   'stops-accepting':
     'The server stopped accepting new clients (after a malformed request, or once a client ended): never close the listening server; a bad request concerns its own connection only.',
   'closes-other-clients':

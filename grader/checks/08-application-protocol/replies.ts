@@ -22,6 +22,8 @@ export interface ReplyExpectation {
   readonly crashDiagnosis?: Diagnosis;
   /** The mistake for a reply missing or wrong, when the bytes show nothing more precise. */
   readonly diagnosis?: Diagnosis;
+  /** The mistake when more replies came than wanted. */
+  readonly extraDiagnosis?: Diagnosis;
 }
 
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
@@ -56,9 +58,12 @@ function judge(data: Buffer, got: Decoded, want: Want): { what: string; diagnosi
 export async function expectReplies(expectation: ReplyExpectation): Promise<void> {
   const { server, peer, wants, what, deadlineMs } = expectation;
   const settled = () => {
-    const { messages, problem } = decodeStream(peer.data());
+    const data = peer.data();
+    const { messages, problem } = decodeStream(data);
     const enough = messages.length >= wants.length && (!expectation.thenEnd || peer.gotEnd);
-    return enough || problem !== undefined || peer.gotEnd || peer.closed || !server.running;
+    // A wrong reply is a failure whatever follows: no need to wait for the end.
+    const wrongAlready = messages.length >= wants.length && wants.some((want, i) => judge(data, messages[i]!, want) !== undefined);
+    return enough || wrongAlready || problem !== undefined || peer.gotEnd || peer.closed || !server.running;
   };
   await peer.until(settled, deadlineMs, `${wants.length} replies to ${what}`).catch(() => undefined);
   const data = peer.data();
@@ -94,7 +99,11 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
     }
   }
   if (messages.length > wants.length) {
-    fail(`${what}: ${messages.length} replies came back for ${wants.length}`, { expected: `${wants.length} replies`, actual: `reply ${wants.length + 1}: ${describeMessage(messages[wants.length]!)}` });
+    fail(`${what}: ${messages.length} replies came back for ${wants.length}`, {
+      expected: `${wants.length} replies${expectation.thenEnd ? ', then the end of the connection' : ''}`,
+      actual: `reply ${wants.length + 1}: ${describeMessage(messages[wants.length]!)}`,
+      diagnosis: expectation.extraDiagnosis,
+    });
   }
   if (expectation.thenEnd && !peer.gotEnd && !peer.closed) {
     fail(`${what}: the server kept the connection open after the error reply`, {
