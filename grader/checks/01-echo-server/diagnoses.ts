@@ -2,6 +2,8 @@
 import { defineDiagnoses } from '../check.ts';
 
 export const diagnoses = defineDiagnoses({
+  'exits-with-own-code':
+    'Exit code 0 means it went well, and it did: the client was served. A non-zero code (process.exit(1), process.exitCode = 1) tells a shell or CI that the server failed. Let the process end by itself once nothing is left open.',
   'prints-fixed-address':
     'The port was the client\'s but the address was not: the grader\'s client connects from a loopback address of its own, not always 127.0.0.1. Print socket.remoteAddress, which the accepted socket knows, never an address you typed.',
   'prints-own-address':

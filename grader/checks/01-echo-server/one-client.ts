@@ -177,7 +177,7 @@ export const oneClient = scenario('one client, served from connect to exit', ():
       const { program: server } = need(session.served, 'the server started by "listens"');
       const exit = await exitWithin(server, context.ms(3000));
       if (!exit) failStillRunning(server, context.ms(3000));
-      expectCleanExit(server, exit);
+      expectCleanExit(server, exit, diagnoses['exits-with-own-code']);
       // tsx's esbuild helper ends shortly after node does; a detached child does not.
       const gone = await pollUntil(() => (server.leftovers().length === 0 ? true : undefined), context.ms(5000), 'the server\'s processes to end').catch(() => false);
       const left = gone ? [] : server.leftovers();

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../run/deadline.ts';
 import { describeExit, type ExitInfo, type RunningProgram } from '../../run/program.ts';
-import { fail } from '../check.ts';
+import { fail, withFact, type Diagnosis } from '../check.ts';
 
 /** Node prints this for an uncaught exception; a stack line starts with "    at ". */
 export function crashReport(stderr: string): string | undefined {
@@ -35,12 +35,14 @@ export async function expectExit(program: RunningProgram, ms: number, after: str
 }
 
 /** Fails when the program exited with a non-zero code, naming an uncaught error if there was one. */
-export function expectCleanExit(program: RunningProgram, exit: ExitInfo): void {
+/** `chosen`: the diagnosis when it chose a code of its own (no crash, no signal). */
+export function expectCleanExit(program: RunningProgram, exit: ExitInfo, chosen?: Diagnosis): void {
   if (exit.code === 0) return;
   const crash = crashReport(program.stderr.text);
   fail(`${program.label} ${describeExit(exit)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
     expected: 'exit code 0',
     actual: describeExit(exit),
+    diagnosis: !crash && exit.code !== null ? chosen && withFact(chosen, `It exited with code ${exit.code}, with no uncaught error.`) : undefined,
   });
 }
 
