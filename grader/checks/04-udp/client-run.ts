@@ -4,7 +4,7 @@ import { escapeBytes } from '../../net/escape.ts';
 import { UdpPeer } from '../../net/udp-peer.ts';
 import { formatDuration } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
-import { fail, type CheckContext } from '../check.ts';
+import { fail, type CheckContext, type Diagnosis } from '../check.ts';
 import { crashReport, outputLines } from '../shared/exit.ts';
 import { firstUnprinted, judgeOutput } from './client-output.ts';
 import { MAX_RETRY_MS } from './client-pacing.ts';
@@ -52,6 +52,11 @@ export function watchPeer(peer: UdpPeer, program: RunningProgram, time: Timing, 
   });
 }
 
+/** A retry timer that outlived its message (or the socket) throws from a timer; anything else gets the check's hint. */
+function crashDiagnosis(stderr: string): Diagnosis | undefined {
+  return /at listOnTimeout|at Timeout\._onTimeout/.test(stderr) ? diagnoses['timer-outlives-message'] : undefined;
+}
+
 /** Fails for an ending other than an exit, naming what the client was doing. */
 export function failUnlessExited(run: WatchedRun, ending: Ending, program: RunningProgram, n: number, where: string, lost = ''): void {
   switch (ending.kind) {
@@ -61,7 +66,7 @@ export function failUnlessExited(run: WatchedRun, ending: Ending, program: Runni
         fail(`${FILE} ${describeExit(ending.exit)} after an uncaught error: ${crash.trim()}`, {
           expected: 'no uncaught error',
           actual: `a stack trace on stderr, ${describeExit(ending.exit)}`,
-          diagnosis: diagnoses['client-crashes'],
+          diagnosis: crashDiagnosis(program.stderr.text),
         });
       }
       if (run.sends.length === 0) {

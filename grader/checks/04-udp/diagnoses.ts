@@ -37,7 +37,8 @@ export const diagnoses = defineDiagnoses({
   'bind-error-names-no-address':
     'Name what could not be bound, e.g. console.error(`cannot bind ${HOST}:${PORT}: ${err.code}`): "EADDRINUSE" alone does not say which address was taken.',
 
-  'client-crashes': 'Read the first line of the stack trace. Give the socket an "error" listener, and never let a datagram you did not expect throw.',
+  'timer-outlives-message':
+    'The stack trace starts in a timer: a retry timer fired after its message was answered, or after the socket was closed (ERR_SOCKET_DGRAM_NOT_RUNNING). clearTimeout() the pending timer as soon as the answer comes, before the next message or close().',
   'no-default-count':
     'The count argument is optional: without one, send 5 messages, e.g. Number(process.argv[2] ?? 5). Without an argument process.argv[2] is undefined, and Number(undefined) is NaN.',
   'sends-line-ending': 'Send the message text alone: no newline or spaces around it. Datagrams keep their boundaries, so no separator is needed.',
