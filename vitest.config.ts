@@ -7,8 +7,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Catalogue gradings mostly wait on the programs' timers and sockets: four at a time per
-    // worker. Each has its own claimed ports and folder; a fixture that hard-codes a port has a
-    // seed, so a HOST, of its own.
+    // worker. Each has its own claimed ports and folder, and its own seed, so a HOST of its own
+    // (test/helpers/catalogue.ts ownSeed): a fixture that hard-codes a port meets no other.
     maxConcurrency: 4,
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -2,6 +2,7 @@
 // A lesson's entries live in test/fixtures/<slug>/catalogue.ts; its programs under
 // test/fixtures/<slug>/wrong/<name>/ and right/<name>/, holding only the files that differ
 // from the solution.
+import { deriveSeed } from '../../grader/net/random.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe as group, expect, it } from 'vitest';
@@ -57,6 +58,14 @@ async function movedToDiagnoses(slug: string): Promise<boolean> {
   return Object.keys((await loadGrading(slug)).diagnoses).length > 0;
 }
 
+/**
+ * Each entry's own seed, so its own HOST: gradings run side by side (and across lessons), and a
+ * program that hard-codes a port must never meet another's on one address.
+ */
+function ownSeed(slug: string, kind: 'wrong' | 'right', name: string): number {
+  return deriveSeed(11, `${slug}/${kind}/${name}`);
+}
+
 /** Registers the tests for one lesson's catalogue; its gradings run concurrently (vitest.config.ts maxConcurrency). */
 export function catalogueTests(slug: string, catalogue: Catalogue): void {
   const lesson = lessonOf(slug);
@@ -102,7 +111,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
     });
 
     it.concurrent.each(catalogue.wrong)('fails "$name" at $failsAt with its hint', async (entry) => {
-      const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? 11, { ipv6: entry.ipv6 });
+      const result = await gradeVariant(slug, path.join(folder, 'wrong', entry.name), entry.seed ?? ownSeed(slug, 'wrong', entry.name), { ipv6: entry.ipv6 });
       expect(firstFailure(result), `${entry.mistake}\n${describe(result)}`).toBe(entry.failsAt);
       const failed = result.checks.find((check) => check.id === entry.failsAt)!;
       expect(failed.status).toBe('fail');
@@ -112,7 +121,7 @@ export function catalogueTests(slug: string, catalogue: Catalogue): void {
     });
 
     it.concurrent.each(catalogue.right)('passes "$name" ($style)', async (entry) => {
-      const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? 13, { ipv6: entry.ipv6 });
+      const result = await gradeVariant(slug, path.join(folder, 'right', entry.name), entry.seed ?? ownSeed(slug, 'right', entry.name), { ipv6: entry.ipv6 });
       expect(result.status, describe(result)).toBe('pass');
       await expectNothingLeft(result);
     });
