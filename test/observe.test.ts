@@ -97,11 +97,14 @@ function ssRows(command: string): string[][] {
 }
 
 const portOf = (endpoint: string) => Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
-const filterPort = (text: string) => Number(/[sd]port = :(\d+)/.exec(text)![1]);
+const filterOf = (text: string) => {
+  const [, host, port] = /(?:src|dst) ([\d.]+):(\d+)/.exec(text)!;
+  return { host: host!, port: Number(port) };
+};
 
 /** What a learner finds with the tools for each question; `wrong` is a realistic mistake. */
 function answerFor(asked: Asked, wrong: boolean): string {
-  const port = filterPort(asked.text);
+  const { host, port } = filterOf(asked.text);
   switch (asked.id) {
     case 'listener-pid': {
       const pids = sh(`lsof -nP -t -iTCP:${port} -sTCP:LISTEN`).trim().split('\n');
@@ -109,23 +112,23 @@ function answerFor(asked: Asked, wrong: boolean): string {
       return wrong ? String(process.pid) : pids[0]!; // a PID of some other node process
     }
     case 'client-port': {
-      const rows = ssRows(`ss -Htn state established '( dport = :${port} )'`);
+      const rows = ssRows(`ss -Htn state established '( dst ${host}:${port} )'`);
       expect(rows).toHaveLength(1);
       return wrong ? String(portOf(rows[0]![3]!)) : String(portOf(rows[0]![2]!)); // wrong: the server's port, from the Peer column
     }
     case 'time-wait': {
-      const rows = ssRows(`ss -Htan state time-wait '( sport = :${port} or dport = :${port} )'`);
+      const rows = ssRows(`ss -Htan state time-wait '( src ${host}:${port} or dst ${host}:${port} )'`);
       expect(rows).toHaveLength(1);
       const [local, peer] = [portOf(rows[0]![2]!), portOf(rows[0]![3]!)];
       return String(wrong ? peer : local); // wrong: the other end
     }
     case 'accept-queue': {
-      const rows = ssRows(`ss -Hltn 'sport = :${port}'`);
+      const rows = ssRows(`ss -Hltn 'src ${host}:${port}'`);
       expect(rows).toHaveLength(1);
       return wrong ? rows[0]![1]! : rows[0]![0]!; // wrong: Send-Q, the backlog
     }
     case 'send-queue': {
-      const rows = ssRows(`ss -Htn '( sport = :${port} or dport = :${port} )'`);
+      const rows = ssRows(`ss -Htn '( src ${host}:${port} or dst ${host}:${port} )'`);
       expect(rows).toHaveLength(2);
       const writer = rows.reduce((a, b) => (Number(b[1]) > Number(a[1]) ? b : a));
       const reader = rows.find((row) => row !== writer)!;
@@ -203,7 +206,7 @@ describe.runIf(linux)('npm run observe', () => {
     expect(await session.exited).toBe(1);
     expect(session.stdout).toContain('0 of 5 right');
     expect(session.stdout).toContain('The kernel shows (/proc/net/tcp):');
-    expect(session.stdout).toContain("Seen with: ss -Hltn 'sport = :");
+    expect(session.stdout).toContain("Seen with: ss -Hltn 'src ");
     expect(fs.existsSync(progress)).toBe(false);
     expect(listenersOn(session.host)).toEqual([]);
   });
@@ -211,7 +214,7 @@ describe.runIf(linux)('npm run observe', () => {
   it.each(['stdin closed', 'Ctrl-C', 'SIGKILL'] as const)('ends cleanly on %s, with nothing left listening and its processes gone', { timeout: 120_000 }, async (how) => {
     const session = new Session(seedWith('server', 'server'), path.join(scratch, 'progress.json'));
     const first = await session.next();
-    const listener = Number(sh(`lsof -nP -t -iTCP:${filterPort(first.text)} -sTCP:LISTEN`).trim());
+    const listener = Number(sh(`lsof -nP -t -iTCP:${filterOf(first.text).port} -sTCP:LISTEN`).trim());
     session.answer(answerFor(first, false));
     await session.verdict();
     await session.next();

@@ -13,9 +13,9 @@ export function listenerPidQuestion(host: string, port: number): Question {
     id: 'listener-pid',
     prompt: () => [
       `Which PID listens on ${at(host, port)}?`,
-      `  Tools: ss -p (Linux), lsof -iTCP:PORT -sTCP:LISTEN, netstat -p (Linux). Filter: ss -ltnp 'sport = :${port}'`,
+      `  Tools: ss -p (Linux), lsof -iTCP:PORT -sTCP:LISTEN, netstat -p (Linux). Filter: ss -ltnp 'src ${host}:${port}'`,
     ],
-    command: `ss -Hltnp 'sport = :${port}'   or   lsof -nP -iTCP:${port} -sTCP:LISTEN`,
+    command: `ss -Hltnp 'src ${host}:${port}'   or   lsof -nP -iTCP:${port} -sTCP:LISTEN`,
     view: () => {
       const row = tcpTable().find((r) => r.state === 'LISTEN' && isAt(r.local, host, port));
       if (!row) return undefined;
@@ -34,9 +34,9 @@ export function clientPortQuestion(host: string, serverPort: number): Question {
     id: 'client-port',
     prompt: () => [
       `A client is connected to the server on ${at(host, serverPort)}. Which local port is the client's end of that connection?`,
-      `  Tools: ss -tn, netstat -tan, lsof -iTCP. Filter: ss -tn state established '( dport = :${serverPort} )'`,
+      `  Tools: ss -tn, netstat -tan, lsof -iTCP. Filter: ss -tn state established '( dst ${host}:${serverPort} )'`,
     ],
-    command: `ss -Htn state established '( dport = :${serverPort} )'`,
+    command: `ss -Htn state established '( dst ${host}:${serverPort} )'`,
     view: () => {
       const rows = tcpTable().filter((r) => r.state === 'ESTAB' && isAt(r.remote, host, serverPort));
       if (rows.length === 0) return undefined;
@@ -59,9 +59,9 @@ export function timeWaitQuestion(host: string, serverPort: number, connect: () =
     prompt: () => [
       `The connection between the server ${at(host, serverPort)} and its client ${at(host, clientPort)} has just been closed.`,
       `Which end is in TIME-WAIT now? Answer with its port, or "client" or "server". (Linux keeps a TIME-WAIT 60 s.)`,
-      `  Tools: ss -tan state time-wait, netstat -tan. Filter: ss -tan state time-wait '( sport = :${serverPort} or dport = :${serverPort} )'`,
+      `  Tools: ss -tan state time-wait, netstat -tan. Filter: ss -tan state time-wait '( src ${host}:${serverPort} or dst ${host}:${serverPort} )'`,
     ],
-    command: `ss -Htan state time-wait '( sport = :${serverPort} or dport = :${serverPort} )'`,
+    command: `ss -Htan state time-wait '( src ${host}:${serverPort} or dst ${host}:${serverPort} )'`,
     view: () => {
       const row = tcpTable().find(mine);
       if (!row) return undefined;
@@ -81,9 +81,9 @@ export function acceptQueueQuestion(host: string, port: number): Question {
     prompt: () => [
       `The process listening on ${at(host, port)} never calls accept(), and several clients have connected to it.`,
       `What does Recv-Q show for that listening socket?`,
-      `  Tools: ss -ltn, netstat -ltn. Filter: ss -ltn 'sport = :${port}'`,
+      `  Tools: ss -ltn, netstat -ltn. Filter: ss -ltn 'src ${host}:${port}'`,
     ],
-    command: `ss -Hltn 'sport = :${port}'`,
+    command: `ss -Hltn 'src ${host}:${port}'`,
     view: () => {
       const rows = tcpTable().filter((r) => isAt(r.local, host, port) || isAt(r.remote, host, port));
       const listener = rows.find((r) => r.state === 'LISTEN' && isAt(r.local, host, port));
@@ -110,9 +110,9 @@ export function sendQueueQuestion(host: string, serverPort: number, client: () =
     prompt: () => [
       `On the connection between the server ${at(host, serverPort)} and its client ${at(host, client())}, one side writes and the other never reads.`,
       `Roughly how many bytes are in the Send-Q of the side that writes? (within ${SEND_Q_TOLERANCE * 100}%)`,
-      `  Tools: ss -tn, netstat -tn. Filter: ss -tn '( sport = :${serverPort} or dport = :${serverPort} )'`,
+      `  Tools: ss -tn, netstat -tn. Filter: ss -tn '( src ${host}:${serverPort} or dst ${host}:${serverPort} )'`,
     ],
-    command: `ss -Htn '( sport = :${serverPort} or dport = :${serverPort} )'`,
+    command: `ss -Htn '( src ${host}:${serverPort} or dst ${host}:${serverPort} )'`,
     view: () => {
       const rows = tcpTable().filter(pair);
       const writer = rows.find((r) => r.local.port === writerPort());

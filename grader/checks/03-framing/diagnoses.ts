@@ -35,6 +35,8 @@ export const diagnoses = defineDiagnoses({
   'dies-of-reset':
     'The server died when a client reset its connection (ECONNRESET). A reset is an error on that one socket: handle it (an "error" listener, a try/catch around a for await loop) and keep serving the others.',
   // The server: a length above the limit.
+  'ends-instead-of-destroy':
+    'After a length above the limit the stream is out of step: every later byte would be read as more frames. socket.end() only sends your FIN and keeps reading what the client sends; socket.destroy() stops reading, and the kernel answers anything more with a reset.',
   'waits-for-oversized-payload':
     'A length prefix above MAX_FRAME_BYTES (64 MiB) was taken at its word: the server waits for a payload that will never come, and text typed into nc ("hell" is 1,751,477,356) would make it wait for 1.75 GB. Check the length as soon as its 4 bytes are read, and close that connection if it is above the limit.',
   'exits-on-oversized-frame':

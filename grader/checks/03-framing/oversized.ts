@@ -1,6 +1,7 @@
 // Lesson 3's maximum frame length: a prefix above it (or text typed into nc, "hell" read as a
 // length) closes that one connection at once, with a line on stderr; a frame of exactly the
 // limit is still waited for; the server's other connections and its listener go on.
+import net from 'node:net';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { pollUntil, sleep } from '../../run/deadline.ts';
 import { describeExit } from '../../run/program.ts';
@@ -55,6 +56,39 @@ async function expectClosed(context: CheckContext, run: ServedRun, peer: TcpPeer
   });
 }
 
+/**
+ * nc keeps sending what is typed after the server's FIN. A server that destroyed the socket
+ * answers that with a reset; one that only called end() keeps reading it (and, its decoder still
+ * holding the bad prefix, complains again on every line). So the grader types on, as nc does.
+ */
+async function expectStopsReading(context: CheckContext, run: ServedRun, port: number): Promise<void> {
+  const name = 'client-18';
+  const socket = net.connect({ host: context.host, port, allowHalfOpen: true });
+  context.onCleanup(() => socket.destroy());
+  const seen = { end: false, gone: false };
+  socket.on('data', () => {});
+  socket.on('end', () => (seen.end = true));
+  socket.on('error', () => (seen.gone = true));
+  socket.on('close', () => (seen.gone = true));
+  await new Promise<void>((resolve) => socket.once('connect', resolve).once('error', () => resolve()));
+  context.transcript.note(name, `connected like nc (half-open: it keeps sending after a FIN), sent "hello\\n"`);
+  socket.write(TYPED_TEXT);
+  await pollUntil(() => (seen.end || seen.gone ? true : undefined), context.ms(3000), `${SERVER} to close the connection of "hello\\n"`).catch(() => undefined);
+  if (seen.gone || !seen.end) return; // reset at once, or judged by expectClosed already
+  for (let line = 0; line < 3 && !seen.gone; line++) {
+    socket.write('more\n');
+    await sleep(context.ms(100));
+  }
+  await pollUntil(() => (seen.gone ? true : undefined), context.ms(1000), 'a reset for the lines sent after the FIN').catch(() => undefined);
+  if (seen.gone) return;
+  await failIfExited(context, run, 'lines sent after its FIN');
+  fail(`${SERVER} sent a FIN but kept reading the connection: three lines typed after it were taken, with no reset`, {
+    expected: 'the socket destroyed: nothing more read from a client whose stream is out of step, and a reset for what it still sends',
+    actual: 'a FIN (end()), then every later line accepted',
+    diagnosis: diagnoses['ends-instead-of-destroy'],
+  });
+}
+
 export const oversizedCheck: ScenarioCheck<ServerSession> = {
   id: 'refuses-oversized-frame',
   title: `closes a connection whose length prefix is above ${PROTOCOL_MAX_FRAME_BYTES / 1024 / 1024} MiB (or is typed text), and only that one`,
@@ -105,6 +139,8 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
     const after = await newConnection(context, run, 'client-17', withFact(diagnoses['stops-listening-on-oversized'], 'It stopped after it closed connections for lengths above the limit.')).catch(diedOf(overWhat));
     await sendFrames(after, [payload]);
     await expectReplies({ server, peer: after, sent: [payload], what: 'a frame from a new client, after connections were closed for their length', deadlineMs: context.ms(5000) });
+
+    await expectStopsReading(context, run, run.port);
 
     // The line on stderr may arrive a moment after the close.
     const said = () => server.stderr.text.slice(stderrBefore);

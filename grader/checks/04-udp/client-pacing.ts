@@ -16,7 +16,7 @@ const TOO_LONG_MS = 1150;
 /** Copies of one try, sent together, arrive closer than this even on a loaded machine. */
 const BURST_GAP_MS = 10;
 /** Gaps between tries of one message the judgement waits for. */
-export const GAPS_JUDGED = 6;
+export const GAPS_JUDGED = 10;
 
 export interface RetryGaps {
   readonly gaps: number;
