@@ -20,6 +20,8 @@ export const diagnoses = defineDiagnoses({
     'A connection was given bytes that came on another: the chunks of all connections went into one buffer (or one counter). Each connection needs its own: declare the chunks array inside the function that opens the connection.',
   'deadline-not-cleared':
     'It printed everything but stayed alive afterwards: a per-connection deadline timer still pending keeps the event loop running. Clear each connection\'s timer (clearTimeout) when the connection ends, whichever way it ends.',
+  'stays-alive-after-printing':
+    'It printed every result, then did not exit: something still holds the event loop. A connection whose deadline fired was left open (finish it with socket.destroy(), not only a result), or a timer was never cleared. process.exitCode is only used once the loop is empty.',
   'no-deadline':
     'One connection never got an answer, and the client waited for it forever. Give every connection a deadline of its own (a setTimeout started with it, cleared when it ends) that destroys the socket and records "timed out".',
   'global-deadline':
