@@ -262,8 +262,17 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
       running.set(plan.position, scenarioRun.programs);
       const cancelled = () => Boolean(request.bail) && firstFailed < plan.position;
       const firstCheckDone = plan.position === 0 ? openGate : undefined;
-      await runScenario(plan, scenarioRun, { report, startedBy, outputsOf, otherPrograms: () => programs.length, cancelled, firstCheckDone });
-      running.delete(plan.position);
+      try {
+        await runScenario(plan, scenarioRun, { report, startedBy, outputsOf, otherPrograms: () => programs.length, cancelled, firstCheckDone });
+      } catch (error) {
+        // Outside any check (a session that would not build): the grader's own error, and the other scenarios go on.
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        plan.checks.forEach((check, offset) => {
+          if (!results[plan.first + offset]) report.done(plan.first + offset, { id: check.id, title: check.title, status: 'error', durationMs: 0, error: message, transcript: [], outputs: [] });
+        });
+      } finally {
+        running.delete(plan.position);
+      }
     }),
     request.scenariosAtOnce ?? SCENARIOS_AT_ONCE,
   );

@@ -2,9 +2,9 @@
 // or through the fragmenting proxy, so the frames arrive whole, coalesced, split inside the
 // payload, or split inside the 4-byte prefix; the checks of server-ends.ts end connections, and
 // oversized.ts sends lengths above the limit.
+import { listensCheck } from '../shared/served.ts';
 import { sleep } from '../../run/deadline.ts';
 import { scenario, type ScenarioCheck } from '../lesson.ts';
-import { startServerAndConnect } from '../shared/listening.ts';
 import { connectThroughProxy } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
 import { encodeFrame, wireBytes } from './frames.ts';
@@ -15,15 +15,7 @@ import { newConnection, served, type ServerSession } from './server-session.ts';
 import { forwardedUp, LARGE_BYTES, largePayload, MiB, SERVER, sendFrames, words } from './server-traffic.ts';
 
 const framingChecks: readonly ScenarioCheck<ServerSession>[] = [
-  {
-    id: 'listens',
-    title: 'listens on HOST:PORT and accepts a client',
-    hint: 'Call server.listen(PORT, HOST) with both read from process.env (defaults 65432 and "127.0.0.1").',
-    async run(context, session) {
-      const { program: server, port, peer: first } = await startServerAndConnect(context, SERVER);
-      session.served = { server, port, first };
-    },
-  },
+  listensCheck(SERVER),
   {
     id: 'answers-one-frame',
     title: 'answers one frame with one frame holding the bytes reversed',

@@ -4,22 +4,10 @@ import type { TcpPeer } from '../../net/tcp-peer.ts';
 import { DeadlineError } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type Diagnosis } from '../check.ts';
-import { need } from '../lesson.ts';
 import { SERVER } from './server-traffic.ts';
 
-export interface ServedRun {
-  readonly server: RunningProgram;
-  readonly port: number;
-  /** The connection "listens" opened, kept open by the checks after it. */
-  readonly first: TcpPeer;
-}
-
-export interface ServerSession {
-  /** Set by "listens". */
-  served?: ServedRun;
-}
-
-export const served = (session: ServerSession): ServedRun => need(session.served, 'the server started by "listens"');
+import type { ServedRun } from '../shared/served.ts';
+export { served, type ServedRun, type ServerSession } from '../shared/served.ts';
 
 /** A new connection to the running server; `refused` names the mistake if it no longer accepts. */
 export async function newConnection(context: CheckContext, run: ServedRun, name: string, refused: Diagnosis): Promise<TcpPeer> {

@@ -1,10 +1,10 @@
 // Lesson 8's server scenario, well-formed requests: one run of server.ts, a new connection for
 // each check, its requests whole, cut at every boundary, run together, binary, or from two
 // clients at once. The hostile requests follow in hostile.ts.
+import { listensCheck } from '../shared/served.ts';
 import { sleep } from '../../run/deadline.ts';
 import { withFact } from '../check.ts';
 import { scenario, type ScenarioCheck } from '../lesson.ts';
-import { startServerAndConnect } from '../shared/listening.ts';
 import { diagnoses } from './diagnoses.ts';
 import { hostileChecks } from './hostile.ts';
 import { expectReplies } from './replies.ts';
@@ -15,15 +15,7 @@ import { BINARY_TYPE, message, noMatch, search, TABLE } from './wire.ts';
 const MULTIBYTE_KEYS = ['🐶', 'grüße'] as const;
 
 const wellFormed: readonly ScenarioCheck<ServerSession>[] = [
-  {
-    id: 'listens',
-    title: 'listens on HOST:PORT and accepts a client',
-    hint: 'Call server.listen(PORT, HOST) with both read from process.env (defaults 65432 and "127.0.0.1").',
-    async run(context, session) {
-      const { program: server, port, peer: first } = await startServerAndConnect(context, SERVER);
-      session.served = { server, port, first };
-    },
-  },
+  listensCheck(SERVER),
   {
     id: 'answers-search',
     title: 'answers a search for a key of the table (multibyte UTF-8) with its value, content-length in bytes',

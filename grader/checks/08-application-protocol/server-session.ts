@@ -5,22 +5,11 @@ import { DeadlineError, sleep } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { diagnoses } from './diagnoses.ts';
-import { need } from '../lesson.ts';
 
 export const SERVER = 'server.ts';
 
-export interface ServedRun {
-  readonly server: RunningProgram;
-  readonly port: number;
-  readonly first: TcpPeer;
-}
-
-export interface ServerSession {
-  /** Set by "listens". */
-  served?: ServedRun;
-}
-
-export const served = (session: ServerSession): ServedRun => need(session.served, 'the server started by "listens"');
+import type { ServedRun } from '../shared/served.ts';
+export { served, type ServedRun, type ServerSession } from '../shared/served.ts';
 
 export async function newConnection(context: CheckContext, run: ServedRun, name: string): Promise<TcpPeer> {
   try {
