@@ -57,9 +57,10 @@ function asFailure(error: unknown, check: CheckInfo): CheckResult['failure'] | u
 
 /** Runs the plan's checks in order, until one fails or the scenario is cancelled. */
 export async function runScenario(plan: ScenarioPlan, scenarioRun: ScenarioRun, wiring: ScenarioWiring): Promise<void> {
-  const session = plan.scenario.session();
   let stopped = false;
   try {
+    // Inside the try: a session that fails to build must still open the gate for the others.
+    const session = plan.scenario.session();
     for (const [offset, check] of plan.checks.entries()) {
       const index = plan.first + offset;
       if (stopped) {
