@@ -52,15 +52,21 @@ export function anyLeftOpen(servers: Iterable<GraderServer>): LeftOpenFinder {
 }
 
 /** Fails unless the program ended within EXIT_MS of its last line. `leftOpen` names a socket it left open, if it did. */
-export async function expectExitAfterAnswers(context: CheckContext, run: Run, leftOpen?: LeftOpenFinder): Promise<void> {
+/**
+ * `graderSpokeAt`: when the grader's own server last wrote to the program (a greeting). The time
+ * allowed counts from it when it came after the last line: a greeting the grader was slow to send
+ * under load is not the program's delay.
+ */
+export async function expectExitAfterAnswers(context: CheckContext, run: Run, leftOpen?: LeftOpenFinder, graderSpokeAt?: () => number | undefined): Promise<void> {
   const { program } = run;
   const limit = context.ms(EXIT_MS);
   const lastLineAt = run.lineSeenAt.at(-1) ?? Date.now();
+  const since = () => Math.max(lastLineAt, graderSpokeAt?.() ?? 0);
   // A timer counts from the event loop's cached clock and may fire a little before Date.now() says it is due.
-  while (program.running && Date.now() < lastLineAt + limit) await exitWithin(program, lastLineAt + limit - Date.now());
+  while (program.running && Date.now() < since() + limit) await exitWithin(program, since() + limit - Date.now());
   const endedAt = program.running ? undefined : (run.exitedAt ?? Date.now());
   const after = (endedAt ?? Date.now()) - lastLineAt;
-  if (endedAt !== undefined && after <= limit) return;
+  if (endedAt !== undefined && endedAt - since() <= limit) return;
   const open = endedAt === undefined ? leftOpen?.() : undefined;
   fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} printed every answer but was still running ${formatDuration(after)} later: close every socket and let the program end`, {
     expected: `the process gone within ${formatDuration(limit)} of its last line`,

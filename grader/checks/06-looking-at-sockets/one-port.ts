@@ -8,7 +8,7 @@ import { EXIT_MS, RUN_MS } from './contract.ts';
 import { diagnoses } from './diagnoses.ts';
 import { connectionLeftOpen, expectExitAfterAnswers } from './ending.ts';
 import { expectErrorReport } from './error-report.ts';
-import { claim, expectConnected, openPort } from './open-port.ts';
+import { claim, expectConnected, lastGreetingAt, openPort } from './open-port.ts';
 import { expectReport } from './report.ts';
 import { FILE, observe, startChecker, untilLinesOrExit } from './run.ts';
 import type { PortsCheck } from './session.ts';
@@ -87,7 +87,7 @@ export const onePortChecks: PortsCheck[] = [
     hint: 'Once every port is reported, nothing may keep the event loop alive: destroy every socket and clear every timer, and the process ends by itself.',
     async run(context, session) {
       const open = need(session.open, OPEN_RUN);
-      await expectExitAfterAnswers(context, open.run, connectionLeftOpen(open.server));
+      await expectExitAfterAnswers(context, open.run, connectionLeftOpen(open.server), () => lastGreetingAt(open.server));
       await expectExitAfterAnswers(context, need(session.closed, 'the closed port\'s run of reports-closed'));
     },
   },

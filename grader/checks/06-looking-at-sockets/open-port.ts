@@ -12,10 +12,15 @@ import { FILE, FILE_ARGS, type Run } from './run.ts';
  * A server the grader plays. "greeting" says hello, as SSH or SMTP servers do, and ends
  * when the client ends; "silent" accepts and then never writes nor ends anything.
  */
+const greetedAt = new WeakMap<GraderServer, number>();
+
+/** When the server last sent its greeting (Date.now()), if it has. */
+export const lastGreetingAt = (server: GraderServer): number | undefined => greetedAt.get(server);
+
 export async function openPort(context: CheckContext, port: number, behaviour: 'greeting' | 'silent'): Promise<GraderServer> {
-  const server = await GraderServer.listen(context.host, port, context.transcript, (peer) => {
+  const server: GraderServer = await GraderServer.listen(context.host, port, context.transcript, (peer) => {
     if (behaviour === 'silent') return;
-    void peer.send('220 grader ready\r\n');
+    void peer.send('220 grader ready\r\n').then(() => greetedAt.set(server, Date.now()));
     peer.socket.on('end', () => peer.end());
   });
   context.onCleanup(() => server.close());
