@@ -14,7 +14,8 @@ import { hasProc } from './run/proc.ts';
 import { describeExit, type RunningProgram } from './run/program.ts';
 import { stageLesson, type Stage } from './stage.ts';
 import { compileProgram, formatProblem } from './run/compile.ts';
-import { inCourseOrder, runLimited } from './in-order.ts';
+import { inCourseOrder } from './in-order.ts';
+import { pool } from './pool.ts';
 import { runScenario, skippedResult, type ScenarioReport, type StartedBy } from './scenario-run.ts';
 
 /**
@@ -251,8 +252,10 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   // a program that ignores PORT would otherwise collide with its own copies on one port.
   let openGate = () => {};
   const gate = new Promise<void>((resolve) => (openGate = resolve));
-  await runLimited(
-    plans.map((plan) => async () => {
+  await pool(
+    plans,
+    request.scenariosAtOnce ?? SCENARIOS_AT_ONCE,
+    async (plan) => {
       if (plan.position > 0) await gate;
       if (request.bail && firstFailed < plan.position) {
         plan.checks.forEach((check, offset) => report.done(plan.first + offset, skippedResult(check)));
@@ -273,8 +276,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
       } finally {
         running.delete(plan.position);
       }
-    }),
-    request.scenariosAtOnce ?? SCENARIOS_AT_ONCE,
+    },
   );
 
   const cleanupError = await run.cleanUp();

@@ -37,12 +37,3 @@ export function inCourseOrder<C, R>(events: InOrderEvents<C, R>): InOrder<C, R> 
     },
   };
 }
-
-/** Runs `tasks` with at most `limit` at once, each started in order as a slot frees up. */
-export async function runLimited(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
-  let taken = 0;
-  const worker = async (): Promise<void> => {
-    while (taken < tasks.length) await tasks[taken++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-}

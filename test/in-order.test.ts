@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { findLesson } from '../lessons/course.ts';
 import { gradeLesson } from '../grader/grade.ts';
-import { inCourseOrder, runLimited } from '../grader/in-order.ts';
+import { inCourseOrder } from '../grader/in-order.ts';
+import { pool } from '../grader/pool.ts';
 import { pristineExercisesRoot } from './helpers/pristine.ts';
 import { expectNothingLeft } from './helpers/grade.ts';
 
@@ -21,7 +22,7 @@ describe('inCourseOrder', () => {
   });
 });
 
-describe('runLimited', () => {
+describe('pool', () => {
   it('never runs more than the limit at once, and runs every task', async () => {
     let now = 0;
     let most = 0;
@@ -32,7 +33,7 @@ describe('runLimited', () => {
       now -= 1;
       ran += 1;
     };
-    await runLimited(Array.from({ length: 7 }, () => task), 3);
+    await pool(Array.from({ length: 7 }, (_, i) => i), 3, task);
     expect(ran).toBe(7);
     expect(most).toBe(3);
   });

@@ -1,3 +1,4 @@
+import { pool } from '../pool.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,19 +30,6 @@ function progressBar(done: number, total: number, label: string, width = 24): st
   return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`.padEnd(80);
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** `npm run grade:class -- DIR`: every student × lesson, in parallel, into CSV and JSON. */
 export const classCommand = defineCommand({
