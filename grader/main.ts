@@ -1,40 +1,28 @@
 // Dispatches a command and turns every expected error into a one-line message and an
 // exit code. Only cli.ts calls process.exit.
 import { UnknownLessonError } from '../lessons/course.ts';
-import { benchCommand } from './commands/bench.ts';
-import { classCommand } from './commands/class.ts';
-import { compareCommand } from './commands/compare.ts';
-import { gradeCommand } from './commands/grade.ts';
-import { hintCommand } from './commands/hint.ts';
-import { resetCommand } from './commands/reset.ts';
-import { restoreCommand } from './commands/restore.ts';
-import { stressCommand } from './commands/stress.ts';
-import { syncCommand } from './commands/sync.ts';
-import { watchCommand } from './commands/watch.ts';
-import { workflowCommand } from './commands/workflow.ts';
-import { lessonCommand } from './commands/lesson.ts';
-import { observeCommand } from './commands/observe.ts';
-import { siteCommand } from './commands/site.ts';
 import type { Command } from './commands/define.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { writeLines, type Io } from './io.ts';
 
 
-const commands: Readonly<Record<string, Command<never>>> = {
-  grade: gradeCommand,
-  class: classCommand,
-  hint: hintCommand,
-  compare: compareCommand,
-  reset: resetCommand,
-  restore: restoreCommand,
-  stress: stressCommand,
-  watch: watchCommand,
-  workflow: workflowCommand,
-  lesson: lessonCommand,
-  observe: observeCommand,
-  site: siteCommand,
-  sync: syncCommand,
-  bench: benchCommand,
+// Each command loads only when it is called: `npm run grade` should not pay for the bench's,
+// the site's or the class runner's imports before it starts.
+const commands: Readonly<Record<string, () => Promise<Command<never>>>> = {
+  grade: async () => (await import('./commands/grade.ts')).gradeCommand,
+  class: async () => (await import('./commands/class.ts')).classCommand,
+  hint: async () => (await import('./commands/hint.ts')).hintCommand,
+  compare: async () => (await import('./commands/compare.ts')).compareCommand,
+  reset: async () => (await import('./commands/reset.ts')).resetCommand,
+  restore: async () => (await import('./commands/restore.ts')).restoreCommand,
+  stress: async () => (await import('./commands/stress.ts')).stressCommand,
+  watch: async () => (await import('./commands/watch.ts')).watchCommand,
+  workflow: async () => (await import('./commands/workflow.ts')).workflowCommand,
+  lesson: async () => (await import('./commands/lesson.ts')).lessonCommand,
+  observe: async () => (await import('./commands/observe.ts')).observeCommand,
+  site: async () => (await import('./commands/site.ts')).siteCommand,
+  sync: async () => (await import('./commands/sync.ts')).syncCommand,
+  bench: async () => (await import('./commands/bench.ts')).benchCommand,
 };
 
 /** Every command, for tests that hold each to the same rules. */
@@ -42,11 +30,12 @@ export const commandNames = Object.keys(commands);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name = 'grade', ...rest] = argv;
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     writeLines(io.stderr, [`unknown command "${name}": expected one of ${Object.keys(commands).join(', ')}`]);
     return EXIT.usage;
   }
+  const command = await load();
   try {
     return await command(rest, io);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Starts a learner's program as the grader wants it: its own process group, only the
 // environment it needs, a capped heap and capped output, and a stop() that leaves nothing behind.
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -92,17 +92,15 @@ export class RunningProgram {
     const run = options.compiled ? ['--enable-source-maps', options.compiled] : ['--import', tsxLoader, options.file];
     const nodeArgs = [heap, ...run, ...(options.args ?? [])];
     const [command, ...args] = [...joinCommand(this.cgroup), ...wrapper, options.box ? nodeForBox() : nodeBinary, ...nodeArgs];
-    const subprocess = execa(command!, args, {
+    // node:child_process, not execa: the grader starts in a third less time without loading it,
+    // and nothing here needs more than pipes and a process group.
+    const subprocess = spawn(command!, args, {
       cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
-      extendEnv: false,
       detached: true,
-      buffer: false,
-      reject: false,
-      stdin: options.stdin === undefined ? 'ignore' : 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    subprocess.once('error', () => {}); // a spawn failure leaves pid undefined, handled below
     if (subprocess.pid === undefined) throw new Error(`could not start node for ${options.file}`);
     this.pid = subprocess.pid;
     this.seen.add(this.pid);
@@ -136,7 +134,6 @@ export class RunningProgram {
         void drained.then(() => (clearTimeout(timer), finish()));
       });
     });
-    subprocess.catch(() => {});
     this.lifetime = setTimeout(() => void this.stop(), options.maxLifetimeMs ?? scaled(120_000));
     this.lifetime.unref();
     // Without a memory cgroup the cap is kept by looking: RSS of everything the program started.
