@@ -33,8 +33,13 @@ describe('the retry window', () => {
     expect(diagnosisOf([0, 50, 100, 150, 200, 250, 300])).toBe('retry-timer-too-short');
   });
 
-  it('names no wait at all, and a timer longer than 1 s', () => {
+  it('names no wait at all, also stretched by a loaded machine, apart from a 10 ms timer', () => {
     expect(diagnosisOf([0, 1, 2, 3, 4, 5, 6])).toBe('retransmits-without-waiting');
+    expect(diagnosisOf([0, 3, 7, 10, 14, 17, 21, 24, 28, 31, 35])).toBe('retransmits-without-waiting');
+    expect(diagnosisOf([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])).toBe('retry-timer-too-short');
+  });
+
+  it('names a timer longer than 1 s', () => {
     expect(diagnosisOf([0, 1200, 2400, 3600, 4800, 6000, 7200])).toBe('retry-timer-too-long');
   });
 });

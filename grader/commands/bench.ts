@@ -31,7 +31,7 @@ function loadLines(load: LoadFigures): string[] {
 }
 
 function proxyLines(figures: readonly ProxyFigure[]): string[] {
-  const rate = (kib: number) => (kib >= 1024 ? `${(kib / 1024).toFixed(1)} MiB/s` : `${kib} KiB/s`);
+  const rate = (kib: number) => (kib >= 1024 ? `${(kib / 1024).toFixed(1)} MiB/s` : `${kib.toFixed(1)} KiB/s`);
   return ['The fragmenting proxy against the same echo reached directly (round trip of 100 bytes; throughput of one connection):', ...figures.map((figure) => `  ${figure.via}: ${figure.roundTripMs} ms, ${rate(figure.throughputKiBs)}`)];
 }
 

@@ -14,11 +14,11 @@ export const MAX_RETRY_MS = 1000;
 const TOO_SHORT_MS = 85;
 const TOO_LONG_MS = 1150;
 /**
- * Below this mean there is no timer at all (a loop: thousands of tries a second). Far below the
- * shortest timer a learner writes (10 ms), as a grader that reads a backlog late under load can
- * only shrink a short timer's mean by what its first read was late.
+ * Below this mean there is no timer at all: a loop, or setInterval(…, 1), which a loaded machine
+ * stretches to 2–4 ms. Half the shortest timer a learner writes (10 ms): a grader that reads the
+ * first try late shrinks the mean only by that lateness over the ten gaps.
  */
-const NO_WAIT_MS = 2;
+const NO_WAIT_MS = 5;
 /** Copies of one try, sent together, arrive closer than this even on a loaded machine. */
 const BURST_GAP_MS = 10;
 /** Gaps between tries of one message the judgement waits for. */
