@@ -7,3 +7,6 @@ export class UsageError extends Error {
 }
 
 export const EXIT = { pass: 0, fail: 1, usage: 2, graderError: 3, interrupted: 130 } as const;
+
+/** A grading's exit code from its status. */
+export const exitForStatus: Readonly<Record<'pass' | 'fail' | 'error', number>> = { pass: EXIT.pass, fail: EXIT.fail, error: EXIT.graderError };

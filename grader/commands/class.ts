@@ -5,7 +5,7 @@ import path from 'node:path';
 import { course, findLesson, type Lesson } from '../../lessons/course.ts';
 import { buildReport, summaryLines, toCsv, type ClassRow } from '../class/report.ts';
 import { classIsolation } from '../class/isolation.ts';
-import { gradeStudentLesson } from '../class/run.ts';
+import { gradeStudent } from '../class/run.ts';
 import { displayName, listStudents } from '../class/students.ts';
 import { writeFileAtomic } from '../fs/write-atomic.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -13,6 +13,9 @@ import { writeLines, type Io } from '../io.ts';
 import { defineCommand } from './define.ts';
 import { deriveSeed, randomSeed } from '../net/random.ts';
 import { parseSeed } from '../source.ts';
+
+/** Lessons one student's child grader grades at the same time: one's designed waits overlap the other's. */
+const LESSONS_AT_ONCE = 2;
 
 function parseLessons(raw: string | undefined): Lesson[] {
   if (!raw) return [...course];
@@ -31,14 +34,14 @@ function progressBar(done: number, total: number, label: string, width = 24): st
 }
 
 
-/** `npm run grade:class -- DIR`: every student × lesson, in parallel, into CSV and JSON. */
+/** `npm run grade:class -- DIR`: every student × lesson, one child grader per student, into CSV and JSON. */
 export const classCommand = defineCommand({
   invocation: 'npm run grade:class --',
   summary: 'Grades every student folder under DIR (each laid out like exercises/), sandboxed, into CSV and JSON reports.',
   positionals: { usage: 'DIR', min: 1, max: 1, help: [['DIR', 'a folder with one sub-folder per student, each laid out like exercises/']] },
   options: {
     lessons: { type: 'string', value: '1,2,3', description: 'which lessons to grade (default: all)' },
-    jobs: { type: 'string', value: 'N', description: 'gradings at once (default: the number of cores)' },
+    jobs: { type: 'string', value: 'N', description: `students graded at once, ${LESSONS_AT_ONCE} lessons each (default: the number of cores)` },
     out: { type: 'string', value: 'DIR', description: 'where class-report.csv and class-report.json go (default: ./reports)' },
     seed: { type: 'string', value: 'N', description: "the class seed; each student's lesson gets its own seed derived from it (default: random; every row records its own)" },
     timeout: { type: 'string', value: 'SECONDS', description: "the most one student's lesson may take (default 180)" },
@@ -63,20 +66,31 @@ async function gradeClass(
   const { students, symlinked } = listStudents(classDir);
   if (students.length === 0 && symlinked.length === 0) throw new UsageError(`${dir}: no student folders in it`);
 
-  const work = students.flatMap((student) => lessons.map((lesson) => ({ student, lesson })));
+  const gradings = students.length * lessons.length;
   writeLines(io.stderr, [
-    `Grading ${students.length} students × ${lessons.length} lessons (${work.length} gradings, ${jobs} at once, class seed ${seed})`,
+    `Grading ${students.length} students × ${lessons.length} lessons (${gradings} gradings; ${jobs} students at once, ${LESSONS_AT_ONCE} lessons each; class seed ${seed})`,
     isolation.sandboxed ? `Sandbox: ${isolation.description}` : `WARNING: no sandbox (${isolation.description}); a submission can read and change anything you can`,
   ]);
   let done = 0;
-  const graded: ClassRow[] = await pool(work, jobs, async ({ student, lesson }) => {
-    const studentSeed = deriveSeed(seed, `${student}/${lesson.slug}`);
-    const row = await gradeStudentLesson({ studentDir: path.join(classDir, student), student, lesson, seed: studentSeed, timeoutMs, isolation });
+  const onRow = (row: ClassRow) => {
     done++;
-    const label = `${displayName(student)} lesson-${lesson.number}: ${row.status}`;
-    io.stderr.write(io.stderr.isTTY ? progressBar(done, work.length, label) : `${label}\n`);
-    return row;
-  });
+    const label = `${displayName(row.student)} lesson-${row.lesson}: ${row.status}`;
+    io.stderr.write(io.stderr.isTTY ? progressBar(done, gradings, label) : `${label}\n`);
+  };
+  const graded: ClassRow[] = (
+    await pool(students, jobs, (student) =>
+      gradeStudent({
+        studentDir: path.join(classDir, student),
+        student,
+        lessons,
+        seedOf: (lesson) => deriveSeed(seed, `${student}/${lesson.slug}`),
+        timeoutMs,
+        isolation,
+        atOnce: LESSONS_AT_ONCE,
+        onRow,
+      }),
+    )
+  ).flat();
   if (io.stderr.isTTY) io.stderr.write('\n');
   // A symlinked folder could point anywhere on the instructor's disk: reported, never followed.
   const refused: ClassRow[] = symlinked.flatMap((student) =>

@@ -1,7 +1,7 @@
 import { course, findLesson, type Lesson } from '../../lessons/course.ts';
 import { loadGrading } from '../checks/index.ts';
 import { checksOf } from '../checks/lesson.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { exitForStatus, UsageError } from '../errors.ts';
 import { sandboxSupport } from '../run/sandbox.ts';
 import { gradeLesson, type LessonResult } from '../grade.ts';
 import { writeLines, type Io } from '../io.ts';
@@ -14,10 +14,6 @@ import { recordResult } from '../progress.ts';
 import { defineCommand, type OptionSpec } from './define.ts';
 import { progressCommand } from './progress.ts';
 import path from 'node:path';
-
-export function exitCodeOf(result: LessonResult): number {
-  return result.status === 'pass' ? EXIT.pass : result.status === 'fail' ? EXIT.fail : EXIT.graderError;
-}
 
 const gradeOptions = {
   solution: { type: 'boolean', description: 'grade the reference solutions instead of exercises/' },
@@ -95,7 +91,7 @@ async function gradeLessonCommand(
     const next = only ? [`The whole lesson: npm run grade lesson-${lesson.number}`] : result.status === 'pass' && source.isLearnerCopy ? nextStep(lesson.number) : [];
     writeLines(io.stdout, ['', summaryLine(result, paint), ...next]);
   }
-  return exitCodeOf(result);
+  return exitForStatus[result.status];
 }
 
 /** The id given to --check, if the lesson has such a check; else a usage error naming those it has. */

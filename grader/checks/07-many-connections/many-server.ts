@@ -29,8 +29,10 @@ export type Answer =
 /** Shorter than the client's 2 s deadline, with room for the held echo itself. */
 export const HOLD_MS = 1600;
 export const TRICKLE_MS = 300;
-export const WAIT_MS = 1000;
-export const WAIT_LONG_MS = 1400;
+// #7 connects once the two held 1.5 s free their slots and is answered 1 s later: 1 s inside its
+// own deadline, 0.5 s past a deadline counted from the client's start, both with room for a late timer.
+export const WAIT_MS = 1500;
+export const WAIT_LONG_MS = 1000;
 
 export interface Served {
   readonly peer: TcpPeer;
