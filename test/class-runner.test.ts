@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { course, findLesson, lessonFiles } from '../lessons/course.ts';
 import { gradeStudent } from '../grader/class/run.ts';
 import { classIsolation } from '../grader/class/isolation.ts';
+import { solutionsRoot } from '../grader/paths.ts';
 
 const fake = path.join(import.meta.dirname, 'helpers', 'fake-child-grader.ts');
 const lessons = ['1', '2', '3'].map((name) => findLesson(name));
@@ -74,6 +75,22 @@ describe('the class runner and its child grader', () => {
     const rows = await grade('hangs-on-second', 1500);
     expect(statuses(rows)).toEqual(['01-echo-server fail', '02-echo-client crashed', '03-framing fail']);
     expect(rows[1]!.message).toMatch(/took longer than 1.5 s/);
+  });
+
+  it('grades two lessons at once in the real child grader, each with its own seed', { timeout: 60_000 }, async () => {
+    const rows = await gradeStudent({
+      studentDir: solutionsRoot,
+      student: 'reference',
+      lessons: [findLesson('1'), findLesson('8')],
+      seedOf: (lesson) => 200 + lesson.number,
+      timeoutMs: 50_000,
+      isolation: classIsolation(true),
+      atOnce: 2,
+    });
+    expect(rows.map((row) => [row.slug, row.status, row.result?.seed])).toEqual([
+      ['01-echo-server', 'pass', 201],
+      ['08-application-protocol', 'pass', 208],
+    ]);
   });
 
   it('gives a lesson whose files are missing its row without starting a child for it', async () => {

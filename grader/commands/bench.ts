@@ -54,7 +54,7 @@ export const benchCommand = defineCommand({
     seed: { type: 'string', value: 'N', description: 'the seed of every grading (default 1)' },
     connections: { type: 'string', value: 'N', description: "with lesson 5: connections the reference server holds at once (default 10000; 0 skips the load figures)" },
     class: { type: 'string', value: 'N', description: 'also grade N copies of the solutions with grade:class (the lessons benched) and time it (default 0: skipped)' },
-    jobs: { type: 'string', value: 'N', description: 'with --class: gradings at once (default 2)' },
+    jobs: { type: 'string', value: 'N', description: 'with --class: students graded at once (default 2)' },
     proxies: { type: 'boolean', description: "also measure the fragmenting proxy's added round trip and its throughput, per cutting plan" },
   },
   footer: 'The machine is shared and noisy: compare ratios within one run, not seconds across runs.',
