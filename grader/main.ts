@@ -30,6 +30,7 @@ export const commandNames = Object.keys(commands);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name = 'grade', ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') return listCommands(io);
   const load = commands[name];
   if (!load) {
     writeLines(io.stderr, [`unknown command "${name}": expected one of ${Object.keys(commands).join(', ')}`]);
@@ -49,6 +50,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     writeLines(io.stderr, [`${name}: internal error (a bug in the course tools): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`]);
     return EXIT.graderError;
   }
+}
+
+/** `cli.ts --help`: every command with what it does; each has its own --help. */
+async function listCommands(io: Io): Promise<number> {
+  const loaded = await Promise.all(Object.entries(commands).map(async ([name, load]) => [name, await load()] as const));
+  const width = Math.max(...loaded.map(([name]) => name.length));
+  writeLines(io.stdout, [
+    'Usage: node --import tsx grader/cli.ts COMMAND [ARGUMENTS] (the npm scripts in the README run these)',
+    '',
+    ...loaded.map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Each command explains itself with --help, e.g. npm run grade -- --help.',
+  ]);
+  return EXIT.pass;
 }
 
 /** parseArgs reports unknown or malformed options with these codes. */

@@ -42,6 +42,13 @@ describe('usage errors', () => {
     expect(stderr().trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('"--help" without a command lists every command and exits 0', async () => {
+    const { io, stdout, stderr } = recordingIo();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const name of commandNames) expect(stdout()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    expect(stderr()).toBe('');
+  });
+
   it.each(commandNames)('"%s --help" prints its usage and exits 0; an unknown option exits 2', async (name) => {
     const help = recordingIo();
     expect(await main([name, '--help'], help.io)).toBe(0);

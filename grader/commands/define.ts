@@ -32,6 +32,7 @@ export interface CommandSpec<O extends Record<string, OptionSpec>, X = undefined
 export interface Command<X = undefined> {
   (argv: readonly string[], io: Io, extra?: X): Promise<number>;
   readonly invocation: string;
+  readonly summary: string;
   readonly usage: string;
 }
 
@@ -81,5 +82,5 @@ export function defineCommand<O extends Record<string, OptionSpec>, X = undefine
     }
     return spec.run({ values: values as Values<O>, positionals }, io, extra);
   };
-  return Object.assign(command, { invocation: spec.invocation, usage });
+  return Object.assign(command, { invocation: spec.invocation, summary: spec.summary, usage });
 }
