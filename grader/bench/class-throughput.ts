@@ -1,5 +1,5 @@
 // Class grading throughput: N copies of the reference solutions graded (the lessons benched) by `grade:class` as an
-// instructor runs it (a child process, sandboxed where bubblewrap is, `--jobs` at once).
+// instructor runs it (a child grader per student, sandboxed where bubblewrap is, `--jobs` students at once).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -36,7 +36,7 @@ function proxyLines(figures: readonly ProxyFigure[]): string[] {
 }
 
 function classLines(figures: ClassFigures): string[] {
-  const how = `${figures.jobs} at once, ${figures.sandbox ? 'sandboxed' : 'without the sandbox (no bubblewrap here)'}`;
+  const how = `${figures.jobs} students at once, ${figures.sandbox ? 'sandboxed' : 'without the sandbox (no bubblewrap here)'}`;
   return [
     `Class grading: ${figures.students} copies of the solutions × ${figures.lessons} lessons (${figures.gradings} gradings, ${how}) in ${formatMs(figures.ms)}`,
     `  ${figures.passed} of ${figures.gradings} passed; ${formatMs(figures.ms / Math.max(1, figures.gradings))} per grading`,
