@@ -159,6 +159,14 @@ export const oneClient = scenario('one client, served from connect to exit', ():
           diagnosis: diagnoses['destroys-on-end'],
         });
       }
+      // Every byte back is not enough: a reset after them is not the FIN the client waits for.
+      if (client.error) {
+        fail(`${FILE} sent back ${got.length} of ${tail.length} bytes, then reset the connection (${client.error.code}) instead of closing it with FIN`, {
+          expected: `${tail.length} bytes, then FIN`,
+          actual: `${got.length} bytes, then ${client.error.code ?? client.error.message}`,
+          diagnosis: diagnoses['destroys-on-end'],
+        });
+      }
       if (got.length !== tail.length || sha(got) !== sha(tail)) {
         const lost = got.length < tail.length;
         fail(`${FILE} closed after sending back ${got.length} of ${tail.length} bytes`, {
