@@ -61,3 +61,30 @@ export async function pollUntil<T>(
     delay = Math.min(delay * 2, maxDelayMs);
   }
 }
+
+/** How a wait on something that makes visible progress ended. */
+export type ProgressWait = 'done' | 'stalled' | 'deadline';
+
+/**
+ * Polls `done` until it is true, the deadline passes, or `progress` (a count that grows while
+ * the other side works, such as bytes received) has not changed for `stallMs`: a long deadline
+ * for a slow program, without making a stuck one wait it out.
+ */
+export async function untilDoneOrStalled(
+  done: () => boolean,
+  progress: () => number,
+  { deadlineMs, stallMs }: { readonly deadlineMs: number; readonly stallMs: number },
+): Promise<ProgressWait> {
+  const end = Date.now() + deadlineMs;
+  let last = progress();
+  let since = Date.now();
+  for (;;) {
+    if (done()) return 'done';
+    const now = Date.now();
+    if (now >= end) return 'deadline';
+    const seen = progress();
+    if (seen !== last) [last, since] = [seen, now];
+    else if (now - since >= stallMs) return 'stalled';
+    await sleep(Math.min(20, end - now));
+  }
+}

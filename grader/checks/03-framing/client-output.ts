@@ -1,5 +1,5 @@
 // Reading what lesson 3's client printed.
-import { pollUntil, sleep } from '../../run/deadline.ts';
+import { pollUntil, sleep, untilDoneOrStalled } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { outputLines } from '../shared/exit.ts';
 
@@ -14,4 +14,19 @@ export async function printedLines(client: RunningProgram, count: number, ms: nu
   // A moment more, so a line printed too many shows up.
   await sleep(50);
   return outputLines(client.stdout.text);
+}
+
+/**
+ * Like printedLines, but gives up early once neither the client's output nor `progress` (say,
+ * the bytes a proxy passed on to it) has moved for `stallMs`.
+ */
+export async function printedLinesUnlessStalled(
+  client: RunningProgram,
+  count: number,
+  { deadlineMs, stallMs, progress }: { readonly deadlineMs: number; readonly stallMs: number; readonly progress: () => number },
+): Promise<{ readonly lines: string[]; readonly stalled: boolean }> {
+  const done = () => !client.running || outputLines(client.stdout.text).length >= count;
+  const waited = await untilDoneOrStalled(done, () => client.stdout.text.length + progress(), { deadlineMs, stallMs });
+  await sleep(50);
+  return { lines: outputLines(client.stdout.text), stalled: waited === 'stalled' };
 }

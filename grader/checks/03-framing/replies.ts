@@ -1,9 +1,16 @@
 // Waiting for a server's reply frames and failing with what was wrong about them.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
+import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type Diagnosis } from '../check.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
 import { compareReplies, wireBytes, type ReplyMismatch } from './frames.ts';
+
+/**
+ * How long a transfer of megabytes may show no progress at all before it counts as stuck: a
+ * correct program moves bytes within milliseconds of getting them, even on a loaded machine.
+ */
+export const STALL_MS = 5000;
 
 /** How long a server that closed the connection is given to show it crashed. */
 const CRASH_EXIT_MS = 500;
@@ -16,6 +23,11 @@ export interface ReplyExpectation {
   /** "20 frames sent in one write": what the replies are for. */
   readonly what: string;
   readonly deadlineMs: number;
+  /**
+   * Give up before the deadline once nothing has moved for this long: neither a reply byte nor
+   * `progress` (say, the bytes a proxy passed on). Without it, the whole deadline is waited.
+   */
+  readonly stall?: { readonly ms: number; readonly progress?: () => number };
   /** The mistake when the server crashed with an uncaught error. */
   readonly crashDiagnosis?: Diagnosis;
   /** The mistake when nothing in the bytes points at a more precise one. */
@@ -35,9 +47,14 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   const { server, peer, sent, what, deadlineMs } = expectation;
   // Bytes the check already looked at and cleared do not count.
   const want = wireBytes(sent) + peer.receivedBytes - peer.window.total;
-  await peer
-    .until(() => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running, deadlineMs, `${sent.length} replies to ${what}`)
-    .catch(() => undefined);
+  const done = () => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running;
+  const { stall } = expectation;
+  const waited = stall
+    ? await untilDoneOrStalled(done, () => peer.receivedBytes + (stall.progress?.() ?? 0), { deadlineMs, stallMs: stall.ms })
+    : await peer.until(done, deadlineMs, `${sent.length} replies to ${what}`).then(
+        () => 'done' as const,
+        () => 'deadline' as const,
+      );
   // WindowExceededError (a failed check) if far more came back than the window keeps.
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
@@ -46,7 +63,8 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   // exit, so a crash is named the same way whichever the grader notices first.
   if (server.running && (peer.gotEnd || peer.closed)) await exitWithin(server, CRASH_EXIT_MS);
   const crash = server.running ? undefined : crashReport(server.stderr.text);
-  const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : '') : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
+  const quiet = waited === 'stalled' ? `; no byte came for ${formatDuration(stall!.ms)}, so the grader stopped waiting` : '';
+  const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : quiet) : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
   fail(`${what}: ${mismatch.summary}${ended}`, {
     expected: mismatch.expected,
     actual: mismatch.actual,

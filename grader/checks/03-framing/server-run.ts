@@ -8,7 +8,7 @@ import { scenario, type ScenarioCheck } from '../lesson.ts';
 import { connectThroughProxy } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
 import { encodeFrame, wireBytes } from './frames.ts';
-import { expectReplies } from './replies.ts';
+import { expectReplies, STALL_MS } from './replies.ts';
 import { endingChecks } from './server-ends.ts';
 import { oversizedCheck } from './oversized.ts';
 import { newConnection, served, type ServerSession } from './server-session.ts';
@@ -135,7 +135,16 @@ const framingChecks: readonly ScenarioCheck<ServerSession>[] = [
       await forwardedUp(proxy, peer, wireBytes(payloads), context.ms(20_000));
       await sleep(context.ms(300));
       proxy.release('down');
-      await expectReplies({ server, peer, sent: payloads, what: `a ${LARGE_BYTES / MiB} MiB frame and a small one`, deadlineMs: context.ms(30_000) });
+      // A slow server keeps the proxy busy one way or the other; a stuck one does not.
+      const passedOn = () => proxy.stats.reduce((sum, stats) => sum + stats.bytes, 0);
+      await expectReplies({
+        server,
+        peer,
+        sent: payloads,
+        what: `a ${LARGE_BYTES / MiB} MiB frame and a small one`,
+        deadlineMs: context.ms(30_000),
+        stall: { ms: context.ms(STALL_MS), progress: passedOn },
+      });
     },
   },
 ];
