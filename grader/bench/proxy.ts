@@ -8,9 +8,17 @@ import { median } from './measure.ts';
 import { HOST } from './servers.ts';
 
 const PROFILES: readonly Profile[] = ['mixed', 'bulk', 'coalesce', 'bytes'];
-const ROUND_TRIPS = 30;
 const MESSAGE_BYTES = 100;
-const BULK_BYTES = 8 * 2 ** 20;
+
+/** How much each measurement sends; the smoke test passes smaller ones. */
+export interface ProxySizes {
+  readonly roundTrips: number;
+  readonly bulkBytes: number;
+  /** 1-3 byte pieces with pauses: the bulk size would take hours, 16 KiB shows the rate. */
+  readonly bytesPlanBytes: number;
+}
+
+export const PROXY_SIZES: ProxySizes = { roundTrips: 30, bulkBytes: 8 * 2 ** 20, bytesPlanBytes: 16 * 1024 };
 
 export interface ProxyFigure {
   /** "direct" for the echo itself. */
@@ -44,12 +52,12 @@ function echoOf(socket: net.Socket, bytes: Buffer): Promise<void> {
   });
 }
 
-async function measureThrough(port: number, via: string, bulkBytes: number): Promise<ProxyFigure> {
+async function measureThrough(port: number, via: string, roundTrips: number, bulkBytes: number): Promise<ProxyFigure> {
   const socket = await connect(port);
   try {
     const message = Buffer.alloc(MESSAGE_BYTES, 0x61);
     const trips: number[] = [];
-    for (let i = 0; i < ROUND_TRIPS; i++) {
+    for (let i = 0; i < roundTrips; i++) {
       const started = performance.now();
       await echoOf(socket, message);
       trips.push(performance.now() - started);
@@ -63,19 +71,19 @@ async function measureThrough(port: number, via: string, bulkBytes: number): Pro
   }
 }
 
-export async function measureProxies(): Promise<ProxyFigure[]> {
+export async function measureProxies(sizes: ProxySizes = PROXY_SIZES): Promise<ProxyFigure[]> {
   const echo = net.createServer((socket) => socket.pipe(socket));
   const echoPort = await freePort(HOST);
   await new Promise<void>((resolve) => echo.listen(echoPort, HOST, resolve));
   const figures: ProxyFigure[] = [];
   try {
-    figures.push(await measureThrough(echoPort, 'direct', BULK_BYTES));
+    figures.push(await measureThrough(echoPort, 'direct', sizes.roundTrips, sizes.bulkBytes));
     for (const profile of PROFILES) {
       const proxy = new FragmentingProxy({ host: HOST, port: await freePort(HOST), targetHost: HOST, targetPort: echoPort, seed: 1, profile });
       await proxy.listen();
       try {
-        // 1-3 byte pieces with pauses: 8 MiB would take hours, 16 KiB shows the rate.
-        figures.push(await measureThrough(proxy.port, `proxy "${profile}"`, profile === 'bytes' ? 16 * 1024 : BULK_BYTES));
+        const bulkBytes = profile === 'bytes' ? sizes.bytesPlanBytes : sizes.bulkBytes;
+        figures.push(await measureThrough(proxy.port, `proxy "${profile}"`, sizes.roundTrips, bulkBytes));
       } finally {
         await proxy.close();
       }
