@@ -33,4 +33,18 @@ describe('untilDoneOrStalled', () => {
     }
     expect(count).toBeGreaterThan(0);
   });
+
+  it('does not call a stall while the grader itself was held up and could not see progress', async () => {
+    const blockFor = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until);
+    };
+    // The event loop is blocked for longer than stallMs, twice; the wait must not blame the other side.
+    const timers = [setTimeout(() => blockFor(400), 10), setTimeout(() => blockFor(400), 420)];
+    try {
+      expect(await untilDoneOrStalled(() => false, () => 0, { deadlineMs: 1000, stallMs: 300 })).toBe('deadline');
+    } finally {
+      timers.forEach(clearTimeout);
+    }
+  });
 });

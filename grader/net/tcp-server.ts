@@ -2,6 +2,9 @@ import net from 'node:net';
 import { TcpPeer } from './tcp-peer.ts';
 import type { Transcript } from './transcript.ts';
 
+/** How long a connection may still be announced after the client's exit was. */
+const ACCEPT_GRACE_MS = 100;
+
 /** A server the grader plays, for lessons where the learner writes the client. */
 export class GraderServer {
   readonly peers: TcpPeer[] = [];
@@ -30,9 +33,15 @@ export class GraderServer {
     });
   }
 
-  /** Resolves with the n-th accepted connection (1-based), or undefined after `ms`. */
-  accepted(n: number, ms: number): Promise<TcpPeer | undefined> {
+  /**
+   * Resolves with the n-th accepted connection (1-based), or undefined after `ms`, or
+   * ACCEPT_GRACE_MS after `hopeless` settles (say, the client exited: it will not connect any
+   * more, but its last connection may still be queued behind the news of its exit).
+   */
+  accepted(n: number, ms: number, hopeless?: Promise<unknown>): Promise<TcpPeer | undefined> {
     return new Promise((resolve) => {
+      const end = Date.now() + ms;
+      let timer: NodeJS.Timeout;
       const check = () => {
         if (this.peers.length < n) return false;
         clearTimeout(timer);
@@ -41,11 +50,20 @@ export class GraderServer {
         return true;
       };
       const wake = () => void check();
-      const timer = setTimeout(() => {
-        this.waiting.delete(wake);
-        resolve(undefined);
-      }, ms);
-      if (!check()) this.waiting.add(wake);
+      const giveUp = (afterMs: number) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.waiting.delete(wake);
+          resolve(undefined);
+        }, afterMs);
+      };
+      giveUp(ms);
+      if (check()) return;
+      this.waiting.add(wake);
+      void hopeless?.then(
+        () => this.waiting.has(wake) && giveUp(Math.max(0, Math.min(end - Date.now(), ACCEPT_GRACE_MS))),
+        () => undefined,
+      );
     });
   }
 

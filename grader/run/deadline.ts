@@ -62,6 +62,9 @@ export async function pollUntil<T>(
   }
 }
 
+/** A poll this late means the grader's own event loop was held up. */
+const FROZEN_MS = 250;
+
 /** How a wait on something that makes visible progress ended. */
 export type ProgressWait = 'done' | 'stalled' | 'deadline';
 
@@ -78,10 +81,15 @@ export async function untilDoneOrStalled(
   const end = Date.now() + deadlineMs;
   let last = progress();
   let since = Date.now();
+  let polled = since;
   for (;;) {
     if (done()) return 'done';
     const now = Date.now();
     if (now >= end) return 'deadline';
+    // The grader itself did not run (a busy machine): bytes may wait unread in its sockets, so
+    // that silence is not the other side's.
+    if (now - polled > FROZEN_MS) since = now;
+    polled = now;
     const seen = progress();
     if (seen !== last) [last, since] = [seen, now];
     else if (now - since >= stallMs) return 'stalled';

@@ -53,7 +53,7 @@ export async function startClient(context: CheckContext, message: string, plan: 
   const client = context.start(FILE, { port: played.port, args: [message] });
   const output = watchFirstOutput(context, client);
   // Stop waiting as soon as the client exits: it will not connect any more.
-  const peer = await Promise.race([played.server.accepted(1, context.ms(8000)), client.exited.then(() => played.server.accepted(1, 0))]);
+  const peer = await played.server.accepted(1, context.ms(8000), client.exited);
   if (!peer) {
     const exit = client.exit;
     fail(`${FILE} never connected to ${where}${exit ? ` (it exited with code ${exit.code})` : ''}`, {

@@ -7,7 +7,7 @@ import { describeExit } from '../../run/program.ts';
 import { fail, type CheckContext, type Diagnosis } from '../check.ts';
 import { scenario } from '../lesson.ts';
 import { exitWithin, expectCleanExit, outputLines } from '../shared/exit.ts';
-import { CLIENT } from './client-output.ts';
+import { CLIENT, printedWrongLine } from './client-output.ts';
 import { connectedClient, launchClientAgainstFrameServer, startClientAgainstFrameServer, type ClientRun } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
 import { reversed } from './frames.ts';
@@ -73,12 +73,13 @@ export const endsAfterStdin = scenario('a run of client.ts whose stdin stays ope
       // A client may read all of stdin before it talks: then no reply can come before stdin ends,
       // and this check only asks that it finishes once stdin does.
       const printedAll = () => outputLines(client.stdout.text).join('\n') === expected.join('\n');
-      await pollUntil(() => (printedAll() || !client.running ? true : undefined), context.ms(5000), `${CLIENT} to print ${expected.length} replies while stdin is open`).catch(() => undefined);
+      const settled = () => printedAll() || !client.running || printedWrongLine(client.stdout.text, expected);
+      await pollUntil(() => (settled() ? true : undefined), context.ms(5000), `${CLIENT} to print ${expected.length} replies while stdin is open`).catch(() => undefined);
       const answeredBeforeEnd = printedAll();
       stdin.end();
       const run = await connectedClient(context, CLIENT, launched);
       if (!answeredBeforeEnd) {
-        await pollUntil(() => (printedAll() || !client.running ? true : undefined), context.ms(5000), `${CLIENT} to print ${expected.length} replies`).catch(() => undefined);
+        await pollUntil(() => (settled() ? true : undefined), context.ms(5000), `${CLIENT} to print ${expected.length} replies`).catch(() => undefined);
         if (!printedAll()) {
           const printed = outputLines(client.stdout.text);
           fail(`${CLIENT} did not print the ${expected.length} replies`, {

@@ -3,7 +3,7 @@ import { escapeText } from '../../net/escape.ts';
 import { fail } from '../check.ts';
 import { scenario } from '../lesson.ts';
 import { formatDuration } from '../../run/deadline.ts';
-import { CLIENT, MiB, printedLinesUnlessStalled } from './client-output.ts';
+import { CLIENT, MiB, printedLines } from './client-output.ts';
 import { startClientAgainstFrameServer } from './connections.ts';
 import { reversed } from './frames.ts';
 import { STALL_MS } from './replies.ts';
@@ -21,7 +21,7 @@ export const largeReply = scenario(`a run of client.ts answered with a ${CLIENT_
       const run = await startClientAgainstFrameServer(context, CLIENT, lines, { profile: 'bulk', outputCapBytes: 8 * MiB });
       const expected = lines.map((line) => reversed(Buffer.from(line)).toString('utf8'));
       const stallMs = context.ms(STALL_MS);
-      const { lines: printed, stalled } = await printedLinesUnlessStalled(run.client, expected.length, {
+      const { lines: printed, stalled } = await printedLines(run.client, expected, {
         deadlineMs: context.ms(30_000),
         stallMs,
         progress: () => run.proxy.stats.reduce((sum, stats) => sum + stats.bytes, 0),

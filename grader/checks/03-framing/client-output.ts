@@ -1,5 +1,5 @@
 // Reading what lesson 3's client printed.
-import { pollUntil, sleep, untilDoneOrStalled } from '../../run/deadline.ts';
+import { sleep, untilDoneOrStalled } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { outputLines } from '../shared/exit.ts';
 
@@ -8,24 +8,25 @@ import { MiB } from '../../net/byte-window.ts';
 
 export { MiB };
 
-/** The client's output, once it printed `count` lines or exited. */
-export async function printedLines(client: RunningProgram, count: number, ms: number): Promise<string[]> {
-  await pollUntil(() => (!client.running || outputLines(client.stdout.text).length >= count ? true : undefined), ms, `${CLIENT} to print ${count} lines`).catch(() => undefined);
-  // A moment more, so a line printed too many shows up.
-  await sleep(50);
-  return outputLines(client.stdout.text);
+/**
+ * Whether a line the client finished (its newline printed) is not the one expected at its
+ * place, or is one more than expected: a finished line never changes, so waiting cannot mend it.
+ */
+export function printedWrongLine(text: string, expected: readonly string[]): boolean {
+  const finished = text.split('\n').slice(0, -1);
+  return finished.length > expected.length || finished.some((line, i) => line !== expected[i]);
 }
 
 /**
- * Like printedLines, but gives up early once neither the client's output nor `progress` (say,
- * the bytes a proxy passed on to it) has moved for `stallMs`.
+ * The client's output, once it printed the `expected` lines, a wrong one, or exited; or once
+ * neither its output nor `progress` (say, the bytes a proxy passed on to it) moved for `stallMs`.
  */
-export async function printedLinesUnlessStalled(
+export async function printedLines(
   client: RunningProgram,
-  count: number,
+  expected: readonly string[],
   { deadlineMs, stallMs, progress }: { readonly deadlineMs: number; readonly stallMs: number; readonly progress: () => number },
 ): Promise<{ readonly lines: string[]; readonly stalled: boolean }> {
-  const done = () => !client.running || outputLines(client.stdout.text).length >= count;
+  const done = () => !client.running || outputLines(client.stdout.text).length >= expected.length || printedWrongLine(client.stdout.text, expected);
   const waited = await untilDoneOrStalled(done, () => client.stdout.text.length + progress(), { deadlineMs, stallMs });
   await sleep(50);
   return { lines: outputLines(client.stdout.text), stalled: waited === 'stalled' };

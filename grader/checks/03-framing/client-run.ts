@@ -1,7 +1,7 @@
 // Lesson 3's main client scenario: one run of client.ts against the grader's framing server
 // behind the proxy (client-plan.ts): the frames it sends, the lines it prints, how it exits.
 import { escapeText } from '../../net/escape.ts';
-import { pollUntil } from '../../run/deadline.ts';
+import { formatDuration, pollUntil } from '../../run/deadline.ts';
 import { fail } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectCleanExit, expectExit } from '../shared/exit.ts';
@@ -10,6 +10,7 @@ import { CLIENT, printedLines } from './client-output.ts';
 import { HELD_REPLY_MS, planClientRun, type ClientPlan } from './client-plan.ts';
 import { startClientAgainstFrameServer, type ClientRun } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
+import { STALL_MS } from './replies.ts';
 import { showPayload } from './frames.ts';
 
 interface MainClientRun {
@@ -63,7 +64,11 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       const { plan, run, exitedAt } = mainRun(session);
       const { client } = run;
       const expected = plan.replies.map((reply) => reply.toString('utf8'));
-      const printed = await printedLines(client, expected.length, context.ms(10_000) + HELD_REPLY_MS);
+      const stallMs = context.ms(STALL_MS);
+      // While the grader itself still holds the last reply, the silence is its own, not the client's.
+      const holding = () => (run.connection.heldSentAt === undefined ? Date.now() : 0);
+      const passedOn = () => run.proxy.stats.reduce((sum, stats) => sum + stats.bytes, 0);
+      const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => passedOn() + holding() });
       const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
       if (wrongAt === -1 && printed.length === expected.length) return;
       const at = wrongAt === -1 ? expected.length : wrongAt;
@@ -71,7 +76,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       const diagnosis = diagnosePrintedLine({ lines: plan.lines, expected, printed, at, exitedAt: exited, heldSentAt: run.connection.heldSentAt });
       fail(wrongAt === -1 ? `${CLIENT} printed ${printed.length} lines for ${expected.length} replies` : `line ${at + 1} printed by ${CLIENT} is not reply ${at + 1}`, {
         expected: wrongAt === -1 ? `${expected.length} lines` : `line ${at + 1}: ${escapeText(expected[at]!, 60)}`,
-        actual: printed[at] === undefined ? `${printed.length} lines, then nothing${client.running ? '' : ` (it ${client.exit ? `exited with code ${client.exit.code}` : 'exited'})`}` : `line ${at + 1}: ${escapeText(printed[at]!, 60)}`,
+        actual: printed[at] === undefined ? `${printed.length} lines, then nothing${client.running ? (stalled ? ` for ${formatDuration(stallMs)} after the last reply byte reached it` : '') : ` (it ${client.exit ? `exited with code ${client.exit.code}` : 'exited'})`}` : `line ${at + 1}: ${escapeText(printed[at]!, 60)}`,
         diagnosis,
       });
     },

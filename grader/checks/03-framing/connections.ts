@@ -88,7 +88,8 @@ export async function launchClientAgainstFrameServer(
 /** Fails unless the launched client connected within 8 s. */
 export async function connectedClient(context: CheckContext, file: string, launched: LaunchedClient): Promise<ClientRun> {
   const { client, proxy, server } = launched;
-  await server.accepted(1, context.ms(8000));
+  // Stop waiting as soon as the client exits: it will not connect any more.
+  await server.accepted(1, context.ms(8000), client.exited);
   const connection = launched.connection();
   if (!connection) {
     const exit = client.exit;

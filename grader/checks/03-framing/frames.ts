@@ -178,6 +178,12 @@ export interface ReplyMismatch {
 
 const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
+/** The reply stream already holds a whole frame that is not its `expected` one, or one frame too many. */
+export function repliesGoneWrong(expected: readonly Buffer[], got: Buffer): boolean {
+  const { frames } = decodeFrames(got);
+  return frames.length > expected.length || frames.some((frame, i) => !frame.equals(expected[i]!));
+}
+
 /** Compares the reply stream with the replies `sent` should get; undefined when right. */
 export function compareReplies(sent: readonly Buffer[], got: Buffer): ReplyMismatch | undefined {
   const expected = sent.map(reversed);

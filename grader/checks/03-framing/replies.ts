@@ -1,16 +1,18 @@
 // Waiting for a server's reply frames and failing with what was wrong about them.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
-import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
+import type { FragmentingProxy } from '../../net/fragmenting-proxy.ts';
+import { formatDuration, scaled, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type Diagnosis } from '../check.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
-import { compareReplies, wireBytes, type ReplyMismatch } from './frames.ts';
+import { compareReplies, repliesGoneWrong, reversed, wireBytes, type ReplyMismatch } from './frames.ts';
 
 /**
- * How long a transfer of megabytes may show no progress at all before it counts as stuck: a
- * correct program moves bytes within milliseconds of getting them, even on a loaded machine.
+ * How long a conversation may show no progress at all (no reply byte, nothing passed on by the
+ * proxy) before it counts as stuck: a correct program answers within milliseconds of the last
+ * byte it needed, even on a loaded machine. Scaled like every deadline.
  */
-export const STALL_MS = 5000;
+export const STALL_MS = 3000;
 
 /** How long a server that closed the connection is given to show it crashed. */
 const CRASH_EXIT_MS = 500;
@@ -23,11 +25,8 @@ export interface ReplyExpectation {
   /** "20 frames sent in one write": what the replies are for. */
   readonly what: string;
   readonly deadlineMs: number;
-  /**
-   * Give up before the deadline once nothing has moved for this long: neither a reply byte nor
-   * `progress` (say, the bytes a proxy passed on). Without it, the whole deadline is waited.
-   */
-  readonly stall?: { readonly ms: number; readonly progress?: () => number };
+  /** The proxy between the grader and the server, if any: bytes it still passes on are progress. */
+  readonly via?: FragmentingProxy;
   /** The mistake when the server crashed with an uncaught error. */
   readonly crashDiagnosis?: Diagnosis;
   /** The mistake when nothing in the bytes points at a more precise one. */
@@ -42,19 +41,38 @@ function chooseDiagnosis(expectation: ReplyExpectation, mismatch: ReplyMismatch,
   return expectation.onlyCause ?? mismatch.diagnosis ?? expectation.diagnosis;
 }
 
+/**
+ * Whether the replies so far already went wrong (a whole wrong frame, or one too many), which no
+ * more waiting can mend; looked at again only when more bytes came.
+ */
+function wrongSoFar(peer: TcpPeer, sent: readonly Buffer[]): () => boolean {
+  const expected = sent.map(reversed);
+  let seen = -1;
+  let wrong = false;
+  return () => {
+    if (peer.receivedBytes === seen) return wrong;
+    seen = peer.receivedBytes;
+    try {
+      wrong = repliesGoneWrong(expected, peer.data());
+    } catch {
+      // More came than the window keeps: the data() after the wait fails the check, naming the sizes.
+      wrong = true;
+    }
+    return wrong;
+  };
+}
+
 /** Resolves once every reply came back right; fails naming the first wrong one otherwise. */
 export async function expectReplies(expectation: ReplyExpectation): Promise<void> {
   const { server, peer, sent, what, deadlineMs } = expectation;
   // Bytes the check already looked at and cleared do not count.
   const want = wireBytes(sent) + peer.receivedBytes - peer.window.total;
-  const done = () => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running;
-  const { stall } = expectation;
-  const waited = stall
-    ? await untilDoneOrStalled(done, () => peer.receivedBytes + (stall.progress?.() ?? 0), { deadlineMs, stallMs: stall.ms })
-    : await peer.until(done, deadlineMs, `${sent.length} replies to ${what}`).then(
-        () => 'done' as const,
-        () => 'deadline' as const,
-      );
+  const goneWrong = wrongSoFar(peer, sent);
+  const done = () => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running || goneWrong();
+  const { via } = expectation;
+  const passedOn = () => via?.stats.reduce((sum, stats) => sum + stats.bytes, 0) ?? 0;
+  const stallMs = scaled(STALL_MS);
+  const waited = await untilDoneOrStalled(done, () => peer.receivedBytes + passedOn(), { deadlineMs, stallMs });
   // WindowExceededError (a failed check) if far more came back than the window keeps.
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
@@ -63,7 +81,7 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   // exit, so a crash is named the same way whichever the grader notices first.
   if (server.running && (peer.gotEnd || peer.closed)) await exitWithin(server, CRASH_EXIT_MS);
   const crash = server.running ? undefined : crashReport(server.stderr.text);
-  const quiet = waited === 'stalled' ? `; no byte came for ${formatDuration(stall!.ms)}, so the grader stopped waiting` : '';
+  const quiet = waited === 'stalled' ? `; no byte came for ${formatDuration(stallMs)}, so the grader stopped waiting` : '';
   const ended = server.running ? (peer.error ? `; the connection was reset (${peer.error.code})` : peer.gotEnd || peer.closed ? '; then the connection closed' : quiet) : `; ${server.label} ${describeExit(server.exit!)}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`;
   fail(`${what}: ${mismatch.summary}${ended}`, {
     expected: mismatch.expected,

@@ -31,7 +31,7 @@ export async function startClient(context: CheckContext, options: StartOptions):
   const server = await GraderServer.listen(context.host, port, context.transcript, () => undefined);
   context.onCleanup(() => server.close());
   const client = context.start(CLIENT, { ...options, port });
-  const peer = await Promise.race([server.accepted(1, context.ms(8000)), client.exited.then(() => server.accepted(1, 0))]);
+  const peer = await server.accepted(1, context.ms(8000), client.exited);
   if (!peer) {
     fail(`${CLIENT} never connected to ${hostPort(context.host, port)}${client.exit ? ` (it exited with code ${client.exit.code})` : ''}`, {
       expected: `a connection to ${hostPort(context.host, port)} (HOST and PORT from the environment)`,
