@@ -3,13 +3,13 @@
 // and answer every flooded line once the flooder reads again. The three checks share the
 // flooder and the bystander through the session.
 import { escapeText } from '../../net/escape.ts';
-import { formatDuration } from '../../run/deadline.ts';
+import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
 import { fail, withFact, type Diagnosis } from '../check.ts';
 import { need, type ScenarioCheck } from '../lesson.ts';
 import { BACKPRESSURE_HINT, diagnoses } from './diagnoses.ts';
 import { failIfExited } from './exited.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './flood.ts';
-import { awaitLines, diagnoseReply, showLines } from './lines.ts';
+import { diagnoseReply, lineReaderOf, repliesOf, showLines } from './lines.ts';
 import { bytesReadWhileWatched, serverHeldBytes } from './rx-queue.ts';
 import { connectTo, FILE, flooderOf, servedBy, serverOf, type OneServer } from './session.ts';
 
@@ -30,6 +30,8 @@ const FLOOD_LIMIT_BYTES = 48 * 2 ** 20;
 const HELD_LIMIT_BYTES = 2 ** 20;
 export const FLOOD_CAP_BYTES = 128 * 2 ** 20;
 export const FLOOD_STALL_MS = 1500;
+/** Silence that ends a wait for a server that is answering: a working one is never quiet this long. */
+const QUIET_MS = 3000;
 /** How long the stalled flooder's queue at the server is watched for reads without "drain". */
 const RESUME_WATCH_MS = 1000;
 /**
@@ -135,7 +137,10 @@ export const staysResponsive: ScenarioCheck<OneServer> = {
     const peer = need(session.bystander, 'the bystander of "respects-backpressure"');
     const line = `meanwhile-${context.random('bystander').word(3, 8)}`;
     await peer.send(`${line}\n`);
-    const { lines: replies, rest } = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" while the flooder is stalled`);
+    const answered = () => lineReaderOf(peer).count >= 1 || peer.gotEnd || peer.closed;
+    // "At once": a working server answers in milliseconds; the quiet is not counted while the grader itself was held up.
+    await untilDoneOrStalled(answered, () => peer.receivedBytes, { deadlineMs: context.ms(5000), stallMs: context.ms(QUIET_MS) });
+    const { lines: replies, rest } = repliesOf(peer);
     failIfExited(server, 'while one client was stalled');
     if (replies[0] === `1 ${line}`) return peer.end();
     if (replies.length > 0 || rest) {
@@ -147,8 +152,14 @@ export const staysResponsive: ScenarioCheck<OneServer> = {
     }
     // Silent. Whether it answers once the flooder reads tells a server that stopped
     // reading every socket from one whose event loop is blocked.
-    flooderOf(session).peer.socket.resume();
-    const late = await awaitLines(peer, 1, context.ms(5000), `an answer to "${line}" once the flooder reads again`);
+    const flooded = flooderOf(session).peer;
+    flooded.socket.resume();
+    // A server that paused every socket answers once the flooder's replies flow; a blocked one sends nothing to anyone.
+    await untilDoneOrStalled(answered, () => flooded.receivedBytes + peer.receivedBytes, {
+      deadlineMs: context.ms(5000),
+      stallMs: context.ms(QUIET_MS),
+    });
+    const late = repliesOf(peer);
     failIfExited(server, 'while one client was stalled');
     const answeredLate = late.lines.length > 0;
     fail(`${FILE} did not answer another client while the flooder was stalled`, {
@@ -171,13 +182,8 @@ export const resumesAfterDrain: ScenarioCheck<OneServer> = {
     const lineCount = flooder.linesWritten;
     peer.socket.resume();
     // Under load the server may be slow, but a server that reads again never goes quiet for long.
-    const idleMs = context.ms(5000);
-    const giveUpAt = Date.now() + context.ms(30_000);
-    let before = -1;
-    while (peer.receivedBytes < expected.length && peer.receivedBytes !== before && !peer.closed && Date.now() < giveUpAt) {
-      before = peer.receivedBytes;
-      await peer.until(() => peer.receivedBytes >= expected.length || peer.closed, idleMs, 'more replies').catch(() => undefined);
-    }
+    const idleMs = context.ms(QUIET_MS);
+    await untilDoneOrStalled(() => peer.receivedBytes >= expected.length || peer.closed, () => peer.receivedBytes, { deadlineMs: context.ms(30_000), stallMs: idleMs });
     failIfExited(server, 'while the stalled client read its replies');
     const got = peer.data();
     const answered = got.subarray(0, expected.length).toString('latin1').split('\n').length - 1;

@@ -146,7 +146,7 @@ export interface Replies {
 }
 
 /** The replies since the peer's last clear(). */
-function repliesOf(peer: TcpPeer): Replies {
+export function repliesOf(peer: TcpPeer): Replies {
   const reader = lineReaderOf(peer);
   return { lines: [...reader.lines], rest: reader.rest(), count: reader.count, longLine: reader.longLine };
 }

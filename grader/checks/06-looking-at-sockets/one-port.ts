@@ -27,7 +27,7 @@ export const onePortChecks: PortsCheck[] = [
       const open = { run: startChecker(context, [String(port)]), server, claim: claim(port, server) };
       session.open = open;
       const lines = await untilLinesOrExit(open.run, 1, context.ms(RUN_MS));
-      expectReport(context, open.run, lines, port, 'open');
+      expectReport(open.run, lines, port, 'open');
     },
   },
   {
@@ -58,7 +58,7 @@ export const onePortChecks: PortsCheck[] = [
       // A crash (or another line) right after the line still counts; one that keeps running is the next check's.
       await exitWithin(closedRun.program, context.ms(EXIT_MS));
       const lines = observe(closedRun);
-      expectReport(context, closedRun, lines, port, 'closed');
+      expectReport(closedRun, lines, port, 'closed');
       const crash = crashReport(closedRun.program.stderr.text);
       if (crash) {
         fail(`${FILE} printed "${port} closed" but then crashed: ${crash.trim()}`, {

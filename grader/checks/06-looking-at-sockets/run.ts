@@ -46,12 +46,13 @@ export function observe(run: Run): string[] {
 
 /**
  * Waits until the program printed `count` lines or exited (its output read to the end), at most
- * `ms`, polling the output so that each line's time is known within a poll; `onPoll` runs at every look.
+ * `ms` or until `hopeless()` says no line can come in time; it polls the output so that each
+ * line's time is known within a poll; `onPoll` runs at every look.
  */
-export async function untilLinesOrExit(run: Run, count: number, ms: number, onPoll?: () => void): Promise<string[]> {
+export async function untilLinesOrExit(run: Run, count: number, ms: number, onPoll?: () => void, hopeless?: () => boolean): Promise<string[]> {
   const end = Date.now() + ms;
   onPoll?.();
-  while (run.program.running && observe(run).length < count && Date.now() < end) {
+  while (run.program.running && observe(run).length < count && Date.now() < end && !hopeless?.()) {
     await Promise.race([sleep(POLL_MS), run.program.exited]);
     onPoll?.();
   }

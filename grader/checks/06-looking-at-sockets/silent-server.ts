@@ -38,7 +38,7 @@ export const silentServerChecks: PortsCheck[] = [
       const run = startChecker(context, [String(port)]);
       session.silent = { run, server, watch };
       const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS));
-      expectReport(context, run, lines, port, 'open');
+      expectReport(run, lines, port, 'open');
       await expectConnected(context, run, [silentClaim]);
     },
   },
