@@ -89,10 +89,11 @@ describe('grade:stress', () => {
   // The short form of `npm run grade:stress`; the catalogue tests grade every wrong program once more.
   it('grades solutions repeatedly with a core kept busy, every run agreeing', { timeout: 300_000 }, async () => {
     const { io, stdout } = recordingIo();
-    const code = await main(['stress', '1', '2', '3', '--runs', '3', '--busy', '--seed', '100'], io);
+    // The smoke form: two lessons, two runs each. Hunting flakes for real is `npm run grade:stress`.
+    const code = await main(['stress', '1', '3', '--runs', '2', '--busy', '--seed', '100'], io);
     expect(stdout()).not.toContain('differed');
     expect(code, stdout()).toBe(0);
-    for (const lesson of [1, 2, 3]) expect(stdout()).toContain(`lesson-${lesson} solution: 3/3 runs agreed (pass)`);
+    for (const lesson of [1, 3]) expect(stdout()).toContain(`lesson-${lesson} solution: 2/2 runs agreed (pass)`);
   });
 });
 

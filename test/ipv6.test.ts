@@ -7,7 +7,7 @@ import { solutionsRoot } from '../grader/paths.ts';
 import { describe as describeResult } from './helpers/grade.ts';
 
 describe('grading over IPv6', () => {
-  it.each(['1', '2', '3', '4', '5', '6'])('passes the lesson %s solution with HOST=::1', { timeout: 120_000 }, async (name) => {
+  it.concurrent.each(['1', '2', '3', '4', '5', '6', '7', '8'])('passes the lesson %s solution with HOST=::1', { timeout: 120_000 }, async (name) => {
     const result = await gradeLesson({ lesson: findLesson(name), root: solutionsRoot, seed: 6, ipv6: true });
     expect(result.host).toBe('::1');
     expect(result.status, describeResult(result)).toBe('pass');

@@ -34,7 +34,7 @@ const cases: readonly Misbehaving[] = [
 ];
 
 group('misbehaving lesson-1 servers', () => {
-  it.each(cases)('grades "$name" within the bound, failing at $failsAt', async (entry) => {
+  it.concurrent.each(cases)('grades "$name" within the bound, failing at $failsAt', async (entry) => {
     const started = performance.now();
     const result = await gradeVariant(lessonOf('01-echo-server').slug, path.join(fixturesRoot, 'misbehaving', entry.name), 17);
     const tookMs = performance.now() - started;
