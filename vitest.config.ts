@@ -1,4 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The files that grade many programs (the catalogues, every lesson's solution and stub) are
+ * short, and with no timing cache (a fresh clone, CI) vitest starts larger files first: they
+ * would start last and leave one worker finishing alone. They go first, most gradings first;
+ * the rest keep vitest's order.
+ */
+class GradingsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const heavy = sorted.filter((file) => gradingsIn(file) > 0).sort((a, b) => gradingsIn(b) - gradingsIn(a));
+    return [...heavy, ...sorted.filter((file) => gradingsIn(file) === 0)];
+  }
+}
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test', 'fixtures');
+const solutions = path.join(path.dirname(fileURLToPath(import.meta.url)), 'solutions');
+const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).length : 0);
+
+/** How many lesson gradings a file runs, roughly; 0 for the files that grade little. */
+function gradingsIn(file: TestSpecification): number {
+  if (file.moduleId.endsWith('lessons-graded.test.ts')) return 2 * entries(solutions);
+  const lesson = /catalogue-(\d+)\.test\.ts$/.exec(file.moduleId)?.[1];
+  const slug = lesson && fs.readdirSync(fixtures).find((name) => name.startsWith(`${lesson}-`));
+  return slug ? entries(path.join(fixtures, slug, 'wrong')) + entries(path.join(fixtures, slug, 'right')) : 0;
+}
 
 export default defineConfig({
   test: {
@@ -10,6 +40,7 @@ export default defineConfig({
     // worker (each runs up to three scenarios at once: more and timing checks feel the load). Each has its own claimed ports and folder, and its own seed, so a HOST of its own
     // (test/helpers/catalogue.ts ownSeed): a fixture that hard-codes a port meets no other.
     maxConcurrency: 3,
+    sequence: { sequencer: GradingsFirst },
     testTimeout: 120_000,
     hookTimeout: 60_000,
   },

@@ -187,7 +187,7 @@ describe('grade:class in the sandbox, with hostile classmates', () => {
 });
 
 describe('grade --sandbox', () => {
-  it.concurrent.each(['1', '2', '3', '4', '5', '6', '7', '8'])('passes the lesson %s solution with the programs boxed', { timeout: 120_000 }, async (lesson, context) => {
+  it.concurrent.for(['1', '2', '3', '4', '5', '6', '7', '8'])('passes the lesson %s solution with the programs boxed', { timeout: 120_000 }, async (lesson, context) => {
     requireSandbox(context);
     const result = await gradeLessonSandboxed(lesson);
     expect(result.status, `lesson ${lesson}: ${result.checks.filter((check) => check.status !== 'pass').map((check) => check.failure?.summary ?? check.error ?? check.skipReason).join('; ')}`).toBe('pass');

@@ -2,10 +2,11 @@
 // cannot bind HOST:PORT must say so and fail, not serve nobody.
 import { escapeBytes } from '../../net/escape.ts';
 import { UdpPeer } from '../../net/udp-peer.ts';
+import { formatDuration } from '../../run/deadline.ts';
 import { describeExit } from '../../run/program.ts';
 import { fail } from '../check.ts';
 import { scenario } from '../lesson.ts';
-import { exitWithin } from '../shared/exit.ts';
+import { exitAfterReport } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
 import { diagnoses } from './diagnoses.ts';
 import { FILE } from './server-session.ts';
@@ -21,12 +22,13 @@ export const bindFailure = scenario('the echo server on a port already taken', (
       context.onCleanup(() => holder.close());
       context.transcript.note('port-holder', `holds ${hostPort(context.host, port)} and starts ${FILE} there, which cannot bind it`);
       const program = context.start(FILE, { port });
-      const exit = await exitWithin(program, context.ms(10_000));
+      const exit = await exitAfterReport(program, { deadlineMs: context.ms(10_000), quietMs: context.ms(2000) });
       const where = hostPort(context.host, port);
       if (!exit) {
-        fail(`${FILE} could not bind ${where} (the grader holds it) but was still running ${context.ms(10_000) / 1000} s later`, {
+        const said = program.stderr.text.trim();
+        fail(`${FILE} could not bind ${where} (the grader holds it) but was still running ${formatDuration(Date.now() - program.startedAt)} after it started`, {
           expected: 'an error naming HOST:PORT and a non-zero exit',
-          actual: 'still running, bound to nothing',
+          actual: `still running, bound to nothing${said ? `, after writing ${escapeBytes(Buffer.from(said), 120)} on stderr` : ''}`,
           diagnosis: diagnoses['keeps-running-when-bind-fails'],
         });
       }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../run/deadline.ts';
+import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type ExitInfo, type RunningProgram } from '../../run/program.ts';
 import { fail, withFact, type Diagnosis } from '../check.ts';
 
@@ -20,6 +20,17 @@ export async function exitWithin(program: RunningProgram, ms: number): Promise<E
       timer = setTimeout(() => resolve(undefined), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Like exitWithin, for a program expected to report a problem and exit: once it has written
+ * something and then nothing more for `quietMs`, it is not about to exit either.
+ */
+export async function exitAfterReport(program: RunningProgram, { deadlineMs, quietMs }: { readonly deadlineMs: number; readonly quietMs: number }): Promise<ExitInfo | undefined> {
+  const written = () => program.stdout.text.length + program.stderr.text.length;
+  // Before its first byte the program may still be starting: that silence does not count.
+  await untilDoneOrStalled(() => !program.running, () => (written() === 0 ? Date.now() : written()), { deadlineMs, stallMs: quietMs });
+  return program.running ? undefined : exitWithin(program, deadlineMs);
 }
 
 /** Waits for the program to exit by itself; fails, naming the wait, if it does not. */
