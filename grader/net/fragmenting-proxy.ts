@@ -242,6 +242,11 @@ export class FragmentingProxy {
   readonly stats: DirectionStats[] = [];
   accepted = 0;
 
+  /** Bytes passed on so far, every direction of every connection: grows while either side works. */
+  get bytesPassed(): number {
+    return this.stats.reduce((sum, stats) => sum + stats.bytes, 0);
+  }
+
   constructor(private readonly options: FragmentingProxyOptions) {
     this.name = options.name ?? 'proxy';
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.relay(client));

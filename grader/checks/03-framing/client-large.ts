@@ -24,7 +24,7 @@ export const largeReply = scenario(`a run of client.ts answered with a ${CLIENT_
       const { lines: printed, stalled } = await printedLines(run.client, expected, {
         deadlineMs: context.ms(30_000),
         stallMs,
-        progress: () => run.proxy.stats.reduce((sum, stats) => sum + stats.bytes, 0),
+        progress: () => run.proxy.bytesPassed,
       });
       const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
       if (wrongAt === -1 && printed.length === expected.length) return;

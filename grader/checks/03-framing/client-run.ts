@@ -67,8 +67,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       const stallMs = context.ms(STALL_MS);
       // While the grader itself still holds the last reply, the silence is its own, not the client's.
       const holding = () => (run.connection.heldSentAt === undefined ? Date.now() : 0);
-      const passedOn = () => run.proxy.stats.reduce((sum, stats) => sum + stats.bytes, 0);
-      const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => passedOn() + holding() });
+      const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => run.proxy.bytesPassed + holding() });
       const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
       if (wrongAt === -1 && printed.length === expected.length) return;
       const at = wrongAt === -1 ? expected.length : wrongAt;

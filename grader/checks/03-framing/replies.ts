@@ -70,9 +70,8 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   const goneWrong = wrongSoFar(peer, sent);
   const done = () => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running || goneWrong();
   const { via } = expectation;
-  const passedOn = () => via?.stats.reduce((sum, stats) => sum + stats.bytes, 0) ?? 0;
   const stallMs = scaled(STALL_MS);
-  const waited = await untilDoneOrStalled(done, () => peer.receivedBytes + passedOn(), { deadlineMs, stallMs });
+  const waited = await untilDoneOrStalled(done, () => peer.receivedBytes + (via?.bytesPassed ?? 0), { deadlineMs, stallMs });
   // WindowExceededError (a failed check) if far more came back than the window keeps.
   const got = peer.data();
   const mismatch = compareReplies(sent, got);
