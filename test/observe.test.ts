@@ -54,18 +54,26 @@ class Session {
   async next(): Promise<Asked> {
     this.asked++;
     const marker = `Question ${this.asked} of 5 (`;
-    return pollUntil(
+    let gone = false;
+    void this.exited.then(() => (gone = true));
+    // The output as it is when the wait ends, not when it began: what a failure needs to show.
+    const output = () => `stdout: ${JSON.stringify(this.stdout.slice(-2000))}; stderr: ${JSON.stringify(this.stderr.slice(-2000))}`;
+    const asked = await pollUntil(
       () => {
         const start = this.stdout.indexOf(marker);
-        if (start < 0) return undefined;
+        if (start < 0) return gone ? ('exited' as const) : undefined;
         const rest = this.stdout.slice(start);
         const end = rest.indexOf('\n> ');
-        if (end < 0) return undefined;
+        if (end < 0) return gone ? ('exited' as const) : undefined;
         return { id: /\(([\w-]+)\)/.exec(rest)![1]!, text: rest.slice(0, end) };
       },
       60_000,
-      `question ${this.asked} from npm run observe (output so far: ${this.stdout}${this.stderr})`,
-    );
+      `question ${this.asked} from npm run observe`,
+    ).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; ${output()}`);
+    });
+    if (asked === 'exited') throw new Error(`npm run observe exited before question ${this.asked}; ${output()}`);
+    return asked;
   }
 
   answer(line: string): void {
