@@ -62,6 +62,13 @@ export async function pollUntil<T>(
   }
 }
 
+/**
+ * How long a conversation may show no progress at all before it counts as stuck, before
+ * scaling: a correct program answers within milliseconds of the last byte it needed, even on a
+ * loaded machine. The stall of the waits below, wherever a lesson has no reason for another.
+ */
+export const QUIET_MS = 3000;
+
 /** A poll this late means the grader's own event loop was held up. */
 const FROZEN_MS = 250;
 

@@ -2,11 +2,10 @@
 import { escapeText } from '../../net/escape.ts';
 import { fail } from '../check.ts';
 import { scenario } from '../lesson.ts';
-import { formatDuration } from '../../run/deadline.ts';
+import { formatDuration, QUIET_MS } from '../../run/deadline.ts';
 import { CLIENT, MiB, printedLines } from './client-output.ts';
 import { startClientAgainstFrameServer } from './connections.ts';
 import { reversed } from './frames.ts';
-import { STALL_MS } from './replies.ts';
 
 const CLIENT_LARGE_BYTES = 2 * MiB;
 
@@ -20,7 +19,7 @@ export const largeReply = scenario(`a run of client.ts answered with a ${CLIENT_
       const lines = [random.word(1, 10), 'x'.repeat(CLIENT_LARGE_BYTES - 64) + random.word(64, 64), random.word(1, 10)];
       const run = await startClientAgainstFrameServer(context, CLIENT, lines, { profile: 'bulk', outputCapBytes: 8 * MiB });
       const expected = lines.map((line) => reversed(Buffer.from(line)).toString('utf8'));
-      const stallMs = context.ms(STALL_MS);
+      const stallMs = context.ms(QUIET_MS);
       const { lines: printed, stalled } = await printedLines(run.client, expected, {
         deadlineMs: context.ms(30_000),
         stallMs,

@@ -1,7 +1,7 @@
 // Lesson 3's main client scenario: one run of client.ts against the grader's framing server
 // behind the proxy (client-plan.ts): the frames it sends, the lines it prints, how it exits.
 import { escapeText } from '../../net/escape.ts';
-import { formatDuration, pollUntil } from '../../run/deadline.ts';
+import { formatDuration, pollUntil, QUIET_MS } from '../../run/deadline.ts';
 import { fail } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectCleanExit, expectExit } from '../shared/exit.ts';
@@ -10,7 +10,6 @@ import { CLIENT, printedLines } from './client-output.ts';
 import { HELD_REPLY_MS, planClientRun, type ClientPlan } from './client-plan.ts';
 import { startClientAgainstFrameServer, type ClientRun } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
-import { STALL_MS } from './replies.ts';
 import { showPayload } from './frames.ts';
 
 interface MainClientRun {
@@ -64,7 +63,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       const { plan, run, exitedAt } = mainRun(session);
       const { client } = run;
       const expected = plan.replies.map((reply) => reply.toString('utf8'));
-      const stallMs = context.ms(STALL_MS);
+      const stallMs = context.ms(QUIET_MS);
       // While the grader itself still holds the last reply, the silence is its own, not the client's.
       const holding = () => (run.connection.heldSentAt === undefined ? Date.now() : 0);
       const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => run.proxy.bytesPassed + holding() });

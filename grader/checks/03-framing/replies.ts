@@ -1,18 +1,11 @@
 // Waiting for a server's reply frames and failing with what was wrong about them.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import type { FragmentingProxy } from '../../net/fragmenting-proxy.ts';
-import { formatDuration, scaled, untilDoneOrStalled } from '../../run/deadline.ts';
+import { formatDuration, QUIET_MS, scaled, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type Diagnosis } from '../check.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
 import { compareReplies, repliesGoneWrong, reversed, wireBytes, type ReplyMismatch } from './frames.ts';
-
-/**
- * How long a conversation may show no progress at all (no reply byte, nothing passed on by the
- * proxy) before it counts as stuck: a correct program answers within milliseconds of the last
- * byte it needed, even on a loaded machine. Scaled like every deadline.
- */
-export const STALL_MS = 3000;
 
 /** How long a server that closed the connection is given to show it crashed. */
 const CRASH_EXIT_MS = 500;
@@ -70,7 +63,7 @@ export async function expectReplies(expectation: ReplyExpectation): Promise<void
   const goneWrong = wrongSoFar(peer, sent);
   const done = () => peer.receivedBytes >= want || peer.gotEnd || peer.closed || !server.running || goneWrong();
   const { via } = expectation;
-  const stallMs = scaled(STALL_MS);
+  const stallMs = scaled(QUIET_MS);
   const waited = await untilDoneOrStalled(done, () => peer.receivedBytes + (via?.bytesPassed ?? 0), { deadlineMs, stallMs });
   // WindowExceededError (a failed check) if far more came back than the window keeps.
   const got = peer.data();

@@ -3,13 +3,13 @@
 // and answer every flooded line once the flooder reads again. The three checks share the
 // flooder and the bystander through the session.
 import { escapeText } from '../../net/escape.ts';
-import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
+import { formatDuration, QUIET_MS, untilDoneOrStalled } from '../../run/deadline.ts';
 import { fail, withFact, type Diagnosis } from '../check.ts';
 import { need, type ScenarioCheck } from '../lesson.ts';
 import { BACKPRESSURE_HINT, diagnoses } from './diagnoses.ts';
 import { failIfExited } from './exited.ts';
 import { Flooder, FLOOD_LINE_BYTES, mib } from './flood.ts';
-import { diagnoseReply, lineReaderOf, repliesOf, showLines } from './lines.ts';
+import { awaitLinesUnlessQuiet, diagnoseReply, showLines } from './lines.ts';
 import { bytesReadWhileWatched, serverHeldBytes } from './rx-queue.ts';
 import { connectTo, FILE, flooderOf, servedBy, serverOf, type OneServer } from './session.ts';
 
@@ -30,8 +30,6 @@ const FLOOD_LIMIT_BYTES = 48 * 2 ** 20;
 const HELD_LIMIT_BYTES = 2 ** 20;
 export const FLOOD_CAP_BYTES = 128 * 2 ** 20;
 export const FLOOD_STALL_MS = 1500;
-/** Silence that ends a wait for a server that is answering: a working one is never quiet this long. */
-const QUIET_MS = 3000;
 /** How long the stalled flooder's queue at the server is watched for reads without "drain". */
 const RESUME_WATCH_MS = 1000;
 /**
@@ -137,10 +135,8 @@ export const staysResponsive: ScenarioCheck<OneServer> = {
     const peer = need(session.bystander, 'the bystander of "respects-backpressure"');
     const line = `meanwhile-${context.random('bystander').word(3, 8)}`;
     await peer.send(`${line}\n`);
-    const answered = () => lineReaderOf(peer).count >= 1 || peer.gotEnd || peer.closed;
-    // "At once": a working server answers in milliseconds; the quiet is not counted while the grader itself was held up.
-    await untilDoneOrStalled(answered, () => peer.receivedBytes, { deadlineMs: context.ms(5000), stallMs: context.ms(QUIET_MS) });
-    const { lines: replies, rest } = repliesOf(peer);
+    // "At once": a working server answers in milliseconds.
+    const { lines: replies, rest } = await awaitLinesUnlessQuiet(peer, 1, { deadlineMs: context.ms(5000), stallMs: context.ms(QUIET_MS) });
     failIfExited(server, 'while one client was stalled');
     if (replies[0] === `1 ${line}`) return peer.end();
     if (replies.length > 0 || rest) {
@@ -155,11 +151,11 @@ export const staysResponsive: ScenarioCheck<OneServer> = {
     const flooded = flooderOf(session).peer;
     flooded.socket.resume();
     // A server that paused every socket answers once the flooder's replies flow; a blocked one sends nothing to anyone.
-    await untilDoneOrStalled(answered, () => flooded.receivedBytes + peer.receivedBytes, {
+    const late = await awaitLinesUnlessQuiet(peer, 1, {
       deadlineMs: context.ms(5000),
       stallMs: context.ms(QUIET_MS),
+      progress: () => flooded.receivedBytes + peer.receivedBytes,
     });
-    const late = repliesOf(peer);
     failIfExited(server, 'while one client was stalled');
     const answeredLate = late.lines.length > 0;
     fail(`${FILE} did not answer another client while the flooder was stalled`, {

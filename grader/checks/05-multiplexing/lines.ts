@@ -5,6 +5,7 @@
 import { GrowableBytes } from '../../net/byte-window.ts';
 import { escapeBytes } from '../../net/escape.ts';
 import type { StreamReader, TcpPeer } from '../../net/tcp-peer.ts';
+import { untilDoneOrStalled } from '../../run/deadline.ts';
 import type { Diagnosis } from '../check.ts';
 import { diagnoses } from './diagnoses.ts';
 
@@ -146,7 +147,7 @@ export interface Replies {
 }
 
 /** The replies since the peer's last clear(). */
-export function repliesOf(peer: TcpPeer): Replies {
+function repliesOf(peer: TcpPeer): Replies {
   const reader = lineReaderOf(peer);
   return { lines: [...reader.lines], rest: reader.rest(), count: reader.count, longLine: reader.longLine };
 }
@@ -158,10 +159,26 @@ export function repliesOf(peer: TcpPeer): Replies {
  * than it keeps.)
  */
 export async function awaitLines(peer: TcpPeer, count: number, ms: number, waitedFor: string): Promise<Replies> {
-  const reader = lineReaderOf(peer);
-  const enough = () => reader.count >= count || peer.gotEnd || peer.closed;
-  await peer.until(enough, ms, waitedFor).catch(() => undefined);
+  await peer.until(enoughLines(peer, count), ms, waitedFor).catch(() => undefined);
   return repliesOf(peer);
+}
+
+/**
+ * Like awaitLines, but also ends once `progress` (by default, the bytes this peer received) has
+ * not moved for `stallMs`; time the grader itself was held up does not count.
+ */
+export async function awaitLinesUnlessQuiet(
+  peer: TcpPeer,
+  count: number,
+  { deadlineMs, stallMs, progress = () => peer.receivedBytes }: { readonly deadlineMs: number; readonly stallMs: number; readonly progress?: () => number },
+): Promise<Replies> {
+  await untilDoneOrStalled(enoughLines(peer, count), progress, { deadlineMs, stallMs });
+  return repliesOf(peer);
+}
+
+function enoughLines(peer: TcpPeer, count: number): () => boolean {
+  const reader = lineReaderOf(peer);
+  return () => reader.count >= count || peer.gotEnd || peer.closed;
 }
 
 /** Escaped bytes of a line read (or built) as latin1, one character per byte. */
