@@ -18,8 +18,9 @@ class GradingsFirst extends BaseSequencer {
   }
 }
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test', 'fixtures');
-const solutions = path.join(path.dirname(fileURLToPath(import.meta.url)), 'solutions');
+const root = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(root, 'test', 'fixtures');
+const solutions = path.join(root, 'solutions');
 const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).length : 0);
 
 /** How many lesson gradings a file runs, roughly; 0 for the files that grade little. */
