@@ -33,11 +33,12 @@ export const endsAfterHalfClose: ScenarioCheck<OneServer> = {
     // Not reading while the big reply is written keeps it queued in the server when
     // the FIN arrives, right behind the line's "\n".
     peer.socket.pause();
-    // Not awaited: a server that stops reading would leave these writes pending forever.
-    void peer.send(`${l1}\n${l2}\n`);
-    void peer.send(big);
-    void peer.send('\n');
+    // Awaited with a deadline: a server that stops reading would leave these writes pending forever.
+    const sent = Promise.all([peer.send(`${l1}\n${l2}\n`), peer.send(big), peer.send('\n')]);
     peer.end();
+    // On a loaded machine the upload alone can outlast a fixed pause: the FIN must reach the
+    // server while its big reply is still queued, or destroy() loses nothing and passes.
+    await Promise.race([sent, sleep(context.ms(10_000))]);
     await sleep(context.ms(300));
     peer.socket.resume();
     const expected = Buffer.concat([Buffer.from(`1 ${l1}\n2 ${l2}\n3 `, 'latin1'), big, Buffer.from('\n')]);
