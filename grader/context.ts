@@ -24,6 +24,19 @@ function quoteArg(arg: string): string {
 export interface ScenarioRun {
   readonly context: CheckContext;
   readonly programs: readonly RunningProgram[];
+  /**
+   * An earlier scenario failed and made this one moot: its programs are stopped, so their waits
+   * end now, and it starts no more (a check still setting up would otherwise run one in full).
+   */
+  cancel(): void;
+}
+
+/** What a cancelled scenario's check gets for starting a program; its result is not reported. */
+export class ScenarioCancelled extends Error {
+  constructor(file: string) {
+    super(`not starting ${file}: an earlier scenario failed`);
+    this.name = 'ScenarioCancelled';
+  }
 }
 
 export interface GradingRun {
@@ -60,6 +73,7 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
   function scenario(): ScenarioRun {
     const transcript = new Transcript({ run, startedAt });
     const own: RunningProgram[] = [];
+    let cancelled = false;
     const context: CheckContext = {
       lessonDir,
       seed,
@@ -73,6 +87,7 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
         return port;
       },
       start(file, options = {}) {
+        if (cancelled) throw new ScenarioCancelled(file);
         const env: Record<string, string> = { HOST: host, ...options.env };
         if (options.port !== undefined) env.PORT = String(options.port);
         const program = startProgram({
@@ -107,7 +122,11 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
       },
       onCleanup: (cleanup) => void cleanups.push(cleanup),
     };
-    return { context, programs: own };
+    const cancel = () => {
+      cancelled = true;
+      for (const program of own) void program.stop();
+    };
+    return { context, programs: own, cancel };
   }
 
   async function cleanUp(): Promise<string | undefined> {

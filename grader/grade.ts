@@ -5,7 +5,7 @@ import path from 'node:path';
 import { lessonFiles, type Lesson } from '../lessons/course.ts';
 import { loadGrading } from './checks/index.ts';
 import { selectChecks, type CheckInfo, type LessonGrading } from './checks/lesson.ts';
-import { createGradingRun } from './context.ts';
+import { createGradingRun, type ScenarioRun } from './context.ts';
 import { UsageError } from './errors.ts';
 import type { TranscriptEvent } from './net/transcript.ts';
 import { killLeftovers, socketsLeftBehind } from './run/leftovers.ts';
@@ -232,7 +232,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   // skipped, those running are cancelled (their programs stopped, so their waits end now).
   // Those before it still run, so the first failure in course order is the same either way.
   let firstFailed = Infinity;
-  const running = new Map<number, readonly RunningProgram[]>();
+  const running = new Map<number, ScenarioRun>();
   const results: CheckResult[] = [];
   const order = inCourseOrder<CheckInfo, CheckResult>({ onStart: request.onCheckStart, onDone: request.onCheckDone });
   const report: ScenarioReport = {
@@ -243,7 +243,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
       const position = positionOf(index);
       if (!request.bail || (result.status !== 'fail' && result.status !== 'error') || position < 0 || position > firstFailed) return;
       firstFailed = position;
-      for (const [other, started] of running) if (other > position) for (const program of started) void program.stop();
+      for (const [other, scenarioRun] of running) if (other > position) scenarioRun.cancel();
     },
   };
   report.done(0, { ...compileCheck, status: 'pass', durationMs: compiled.durationMs, transcript: [], outputs: [] });
@@ -262,7 +262,7 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
         return;
       }
       const scenarioRun = run.scenario();
-      running.set(plan.position, scenarioRun.programs);
+      running.set(plan.position, scenarioRun);
       const cancelled = () => Boolean(request.bail) && firstFailed < plan.position;
       const firstCheckDone = plan.position === 0 ? openGate : undefined;
       try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { untilDoneOrStalled } from '../grader/run/deadline.ts';
+import { settledWithin, sleep, untilDoneOrStalled } from '../grader/run/deadline.ts';
+import { withTimersWatched } from './helpers/stray-timers.ts';
 
 describe('untilDoneOrStalled', () => {
   it('says done as soon as the condition holds, even while progress is still moving', async () => {
@@ -46,5 +47,24 @@ describe('untilDoneOrStalled', () => {
     } finally {
       timers.forEach(clearTimeout);
     }
+  });
+});
+
+describe('settledWithin', () => {
+  it("gives the promise's value when it settles first, and leaves no timer behind", async () => {
+    const { value, pending } = await withTimersWatched(() => settledWithin(Promise.resolve('answer'), 60_000));
+    expect(value).toBe('answer');
+    expect(await pending()).toEqual([]);
+  });
+
+  it('gives undefined once the time is up, for a promise that never settles', async () => {
+    expect(await settledWithin(new Promise(() => {}), 20)).toBeUndefined();
+  });
+});
+
+describe('the stray-timer watch of the tests', () => {
+  it('names a long sleep a grading forgot (a race with a sleep that lost)', async () => {
+    const { pending } = await withTimersWatched(() => Promise.race([Promise.resolve(), sleep(10_000)]));
+    expect(await pending()).toEqual([expect.stringContaining('deadline.ts')]);
   });
 });

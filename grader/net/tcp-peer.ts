@@ -139,6 +139,11 @@ export class TcpPeer {
   untilEndOrClose(ms: number, waitedFor: string): Promise<void> {
     return this.until(() => this.gotEnd || this.closed, ms, waitedFor);
   }
+
+  /** The grader's side pausing on this connection: `ms`, or less once the connection closes (the grading's cleanup closes it). */
+  pause(ms: number): Promise<void> {
+    return this.until(() => this.closed || this.socket.destroyed, ms, 'a pause').catch(() => {});
+  }
 }
 
 /** Conditions.until, with a throwing condition turned into a rejection instead of an uncaught exception. */

@@ -34,6 +34,18 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Resolves with `promise`'s value, or with undefined after `ms`, whichever comes first. The
+ * timer is cleared either way: a pending one would keep the grader alive after grading.
+ */
+export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Resolves or rejects like `promise`, or rejects with a DeadlineError after `ms`. */
 export function withDeadline<T>(promise: Promise<T>, ms: number, waitedFor: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

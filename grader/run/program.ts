@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createCgroup, joinCommand, type Cgroup } from './cgroup.ts';
 import { CappedOutput } from './output.ts';
-import { formatDuration, pollUntil, scaled } from './deadline.ts';
+import { formatDuration, pollUntil, scaled, settledWithin } from './deadline.ts';
 import { hasProc, isLive, liveDescendants, liveGroupMembers, residentBytes } from './proc.ts';
 import { boxCommand, nodeForBox, unboxExit } from './sandbox.ts';
 
@@ -220,6 +220,8 @@ export class RunningProgram {
       this.cgroup?.remove();
       live.delete(this);
     }
+    // Nothing of it is left, so its pipes close at once: its exit is known when stop returns.
+    await settledWithin(this.exited, scaled(OUTPUT_DRAIN_MS));
   }
 }
 

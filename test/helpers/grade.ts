@@ -9,12 +9,22 @@ import { pristineExercisesRoot } from './pristine.ts';
 import { gradeVariant as gradeVariantOf } from '../../grader/variant.ts';
 import { pollUntil } from '../../grader/run/deadline.ts';
 import { hasProc, isLive } from '../../grader/run/proc.ts';
+import { withTimersWatched } from './stray-timers.ts';
 
 export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
 
+/** The timers each result's grading left pending, for expectNothingLeft. */
+const pendingTimers = new WeakMap<LessonResult, () => Promise<string[]>>();
+
+async function watched(grading: () => Promise<LessonResult>): Promise<LessonResult> {
+  const { value, pending } = await withTimersWatched(grading);
+  pendingTimers.set(value, pending);
+  return value;
+}
+
 /** With bail, as the CLI grades: the first failure is the same, and nothing after it waits out its deadlines. */
 export function gradeRoot(lessonName: string, root: string, seed = 1): Promise<LessonResult> {
-  return gradeLesson({ lesson: findLesson(lessonName), root, seed, bail: true });
+  return watched(() => gradeLesson({ lesson: findLesson(lessonName), root, seed, bail: true }));
 }
 
 export const gradeSolution = (lesson: string, seed = 1) => gradeRoot(lesson, solutionsRoot, seed);
@@ -23,7 +33,7 @@ export const gradeStub = (lesson: string, seed = 1) => gradeRoot(lesson, pristin
 
 /** Grades the files of `programDir` in place of the solution's (a catalogue entry changes only its file). */
 export function gradeVariant(lessonName: string, programDir: string, seed = 1, options: { readonly ipv6?: boolean } = {}): Promise<LessonResult> {
-  return gradeVariantOf(findLesson(lessonName), programDir, seed, options);
+  return watched(() => gradeVariantOf(findLesson(lessonName), programDir, seed, options));
 }
 
 /** The id of the first check that did not pass, or undefined when all passed. */
@@ -38,10 +48,6 @@ export function describe(result: LessonResult): string {
     .join('\n');
 }
 
-/**
- * No process of the run is alive, and the grader's own last check (which reads the kernel's
- * socket tables before the run's ports are given back to other graders) found nothing bound.
- */
 /** Without /proc (macOS), a process is alive while signal 0 reaches it; a zombie cannot be told apart there. */
 function alive(pid: number): boolean {
   if (hasProc) return isLive(pid);
@@ -53,7 +59,14 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * No timer of the grading is pending (checked first, as the grading returns: one would hold
+ * `npm run grade` open), no process of the run is alive, and the grader's own last check (which
+ * reads the kernel's socket tables before the run's ports are given back to other graders)
+ * found nothing bound.
+ */
 export async function expectNothingLeft(result: LessonResult): Promise<void> {
+  expect((await pendingTimers.get(result)?.()) ?? [], 'timers the grading left pending (each keeps the grader process alive)').toEqual([]);
   const leftovers = () => result.resources.pids.filter(alive);
   await pollUntil(() => (leftovers().length === 0 ? true : undefined), 3000, 'the run to leave nothing behind').catch(() => {});
   expect(leftovers(), 'processes left running').toEqual([]);

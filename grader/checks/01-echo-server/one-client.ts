@@ -1,10 +1,10 @@
 // Lesson 1's main scenario: one run of the server and one client, as the guide's server serves
 // one client. Each check goes on where the one before it stopped, so they share the session.
-import net, { type Socket } from 'node:net';
+import net from 'node:net';
 import { pickLoopbackHost } from '../../context.ts';
 import { hasProc } from '../../run/proc.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
-import { pollUntil, sleep } from '../../run/deadline.ts';
+import { pollUntil, sleep, untilDoneOrStalled } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
@@ -26,16 +26,6 @@ function clientSourceAddress(context: CheckContext): string | undefined {
 const TAIL_BYTES = 16 * 1024 * 1024;
 /** A send queue unchanged this long is stalled: the server has stopped reading. */
 const STALL_MS = 150;
-
-/** Resolves once the socket's unsent bytes stay the same for `ms` (they only shrink while the peer reads). */
-async function sendStalled(socket: Socket, ms: number): Promise<void> {
-  let last = socket.writableLength;
-  let since = Date.now();
-  while (Date.now() - since < ms) {
-    await sleep(25);
-    if (socket.writableLength !== last) [last, since] = [socket.writableLength, Date.now()];
-  }
-}
 
 interface OneClient {
   /** Set by "listens": the server and the client connected to it. */
@@ -142,7 +132,9 @@ export const oneClient = scenario('one client, served from connect to exit', ():
       // A server that ignores backpressure reads it all at once; one that respects it stops
       // reading until the grader reads: then the grader's send queue stops shrinking, and the
       // send completing is waited for no longer (at most 1 s either way).
-      await Promise.race([sending, sendStalled(client.socket, context.ms(STALL_MS)), sleep(context.ms(1000))]);
+      let sent = false;
+      void sending.finally(() => (sent = true)).catch(() => {});
+      await untilDoneOrStalled(() => sent, () => client.socket.writableLength, { deadlineMs: context.ms(1000), stallMs: context.ms(STALL_MS) });
       await sleep(context.ms(300));
       client.socket.resume();
       await client

@@ -6,7 +6,6 @@
 import { GraderServer } from '../../net/tcp-server.ts';
 import type { TcpPeer } from '../../net/tcp-peer.ts';
 import type { Transcript } from '../../net/transcript.ts';
-import { sleep } from '../../run/deadline.ts';
 import type { CheckContext } from '../check.ts';
 
 export interface Stop {
@@ -63,7 +62,7 @@ async function answerSlowly(peer: TcpPeer, plan: ReplyPlan, progress: ReplyProgr
         const seen: StopSeen = { ...stop, startedAt: Date.now() };
         progress.stops.push(seen);
         if (stop.ms >= 500) transcript.note(peer.name, `pausing ${stop.ms} ms after ${at} bytes of the answer`);
-        await sleep(stop.ms);
+        await peer.pause(stop.ms);
         seen.endedAt = Date.now();
       }
       const next = stops.find((candidate) => candidate.at > at);
@@ -74,7 +73,7 @@ async function answerSlowly(peer: TcpPeer, plan: ReplyPlan, progress: ReplyProgr
       progress.pieceEnds.push(end);
       progress.lastSentAt = Date.now();
       await peer.send(piece);
-      await sleep(plan.pauseMs());
+      await peer.pause(plan.pauseMs());
     }
     if (peer.closed || peer.socket.destroyed) return;
     if (peer.gotEnd && progress.answered >= peer.receivedBytes) {

@@ -1,7 +1,7 @@
 // Lesson 3's main client scenario: one run of client.ts against the grader's framing server
 // behind the proxy (client-plan.ts): the frames it sends, the lines it prints, how it exits.
 import { escapeText } from '../../net/escape.ts';
-import { formatDuration, pollUntil, QUIET_MS } from '../../run/deadline.ts';
+import { formatDuration, QUIET_MS, untilDoneOrStalled } from '../../run/deadline.ts';
 import { fail } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectCleanExit, expectExit } from '../shared/exit.ts';
@@ -24,6 +24,9 @@ interface ClientSession {
   main?: MainClientRun;
 }
 
+/** While the grader itself still holds the last reply, the silence is its own, not the client's: a count that keeps moving. */
+const holding = (run: ClientRun) => (run.connection.holdingReply ? Date.now() : 0);
+
 const mainRun = (session: ClientSession) => need(session.main, 'the client started by "client-sends-frames"');
 
 export const clientRun = scenario('one run of client.ts, its lines answered cut up, two not reversed, the last one late', (): ClientSession => ({}), [
@@ -37,11 +40,10 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       session.main = { plan, run, exitedAt: run.client.exited.then(() => Date.now()) };
       const { client, connection } = run;
       const expected = plan.lines.map((line) => Buffer.from(line, 'utf8'));
-      await pollUntil(
-        () => (connection.frames.length >= expected.length || !client.running || connection.peer.gotEnd || connection.peer.closed ? true : undefined),
-        context.ms(8000),
-        `${expected.length} frames from ${CLIENT}`,
-      ).catch(() => undefined);
+      // A whole frame that is wrong is the verdict already: frames come in order.
+      const goneWrong = () => connection.frames.some((frame, i) => i >= expected.length || !frame.equals(expected[i]!));
+      const finished = () => connection.frames.length >= expected.length || !client.running || connection.peer.gotEnd || connection.peer.closed;
+      await untilDoneOrStalled(() => finished() || goneWrong(), () => run.proxy.bytesPassed + holding(run), { deadlineMs: context.ms(8000), stallMs: context.ms(QUIET_MS) });
       for (let i = 0; i < expected.length; i++) {
         const got = connection.frames[i];
         if (got && got.equals(expected[i]!)) continue;
@@ -64,9 +66,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
       const { client } = run;
       const expected = plan.replies.map((reply) => reply.toString('utf8'));
       const stallMs = context.ms(QUIET_MS);
-      // While the grader itself still holds the last reply, the silence is its own, not the client's.
-      const holding = () => (run.connection.heldSentAt === undefined ? Date.now() : 0);
-      const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => run.proxy.bytesPassed + holding() });
+      const { lines: printed, stalled } = await printedLines(client, expected, { deadlineMs: context.ms(10_000) + HELD_REPLY_MS, stallMs, progress: () => run.proxy.bytesPassed + holding(run) });
       const wrongAt = expected.findIndex((line, i) => printed[i] !== line);
       if (wrongAt === -1 && printed.length === expected.length) return;
       const at = wrongAt === -1 ? expected.length : wrongAt;

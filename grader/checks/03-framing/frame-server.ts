@@ -32,6 +32,8 @@ export interface FrameServerConnection {
   repliesSent: number;
   /** When the held reply went out (Date.now()), if it did. */
   heldSentAt?: number;
+  /** True while the held reply waits in the grader: a silence then is the grader's own. */
+  holdingReply: boolean;
   /** When the client's FIN arrived, if it did. */
   clientEndedAt?: number;
 }
@@ -64,6 +66,7 @@ export function serveFrames(peer: TcpPeer, script: FrameScript = {}): FrameServe
       return reader.pending();
     },
     repliesSent: 0,
+    holdingReply: false,
   };
   const endOurSide = () => {
     if (!peer.socket.destroyed && !peer.socket.writableEnded) peer.end();
@@ -77,6 +80,7 @@ export function serveFrames(peer: TcpPeer, script: FrameScript = {}): FrameServe
       const wait = next.due - Date.now();
       if (wait > 0) await sleep(wait);
       backlog.shift();
+      if (next.held) connection.holdingReply = false;
       if (peer.socket.destroyed || peer.socket.writableEnded) continue;
       if (next.held) connection.heldSentAt = Date.now();
       connection.repliesSent++;
@@ -93,6 +97,7 @@ export function serveFrames(peer: TcpPeer, script: FrameScript = {}): FrameServe
       keeping &&= !peer.budget || peer.budget.take(payload.length);
       if (keeping) frames.push(Buffer.from(payload));
       const held = script.hold?.index === index;
+      if (held) connection.holdingReply = true;
       backlog.push({ wire: reply(payload, index), due: held ? Date.now() + script.hold!.ms : 0, held, thenEnd: script.endAfter === index });
     }
     void pump();

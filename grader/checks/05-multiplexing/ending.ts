@@ -2,7 +2,7 @@
 // FIN; one that ends in the middle of a line gets no answer to that piece. The unfinished
 // line comes last: it relies on the server ending after a client's FIN, which the check
 // before it shows.
-import { formatDuration, sleep } from '../../run/deadline.ts';
+import { formatDuration, settledWithin, sleep } from '../../run/deadline.ts';
 import { fail } from '../check.ts';
 import type { ScenarioCheck } from '../lesson.ts';
 import { diagnoses } from './diagnoses.ts';
@@ -38,7 +38,7 @@ export const endsAfterHalfClose: ScenarioCheck<OneServer> = {
     peer.end();
     // On a loaded machine the upload alone can outlast a fixed pause: the FIN must reach the
     // server while its big reply is still queued, or destroy() loses nothing and passes.
-    await Promise.race([sent, sleep(context.ms(10_000))]);
+    await settledWithin(sent, context.ms(10_000));
     await sleep(context.ms(300));
     peer.socket.resume();
     const expected = Buffer.concat([Buffer.from(`1 ${l1}\n2 ${l2}\n3 `, 'latin1'), big, Buffer.from('\n')]);

@@ -1,7 +1,7 @@
 // A line server keeps running whatever its clients do: a check that finds it ended fails
 // with how it ended and what it printed last.
 import { fail, type Diagnosis } from '../check.ts';
-import { sleep } from '../../run/deadline.ts';
+import { settledWithin } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
 import { crashReport } from '../shared/exit.ts';
 import { FILE } from './session.ts';
@@ -24,5 +24,5 @@ export function failIfExited(program: RunningProgram, during: string, diagnosis?
 
 /** Waits up to `ms` for the program to end: a dying server's closed connections are seen before its exit. */
 export async function untilExitOr(program: RunningProgram, ms: number): Promise<void> {
-  if (program.running) await Promise.race([program.exited, sleep(ms)]);
+  if (program.running) await settledWithin(program.exited, ms);
 }

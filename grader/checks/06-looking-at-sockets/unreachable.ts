@@ -4,7 +4,7 @@
 // anything (Linux: ENETUNREACH). Traffic stays on loopback: no other address is ever tried. The
 // grader tries it itself first and expects the program to report the code the grader saw.
 import net from 'node:net';
-import { sleep } from '../../run/deadline.ts';
+import { settledWithin } from '../../run/deadline.ts';
 import type { CheckContext } from '../check.ts';
 
 /** What a connect to host:port ended in for the grader: an error code, or "connected". */
@@ -23,13 +23,11 @@ export async function unreachableAddress(context: CheckContext, port: number): P
   const socket = net.connect({ host, port });
   context.onCleanup(() => socket.destroy());
   // Not a wait on the program: if this machine routes it somewhere, the check is not run.
-  const code = await Promise.race([
-    new Promise<string | undefined>((resolve) => {
-      socket.once('connect', () => resolve(undefined));
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
-    }),
-    sleep(context.ms(2000)).then(() => undefined),
-  ]).finally(() => socket.destroy());
+  const outcome = new Promise<string | undefined>((resolve) => {
+    socket.once('connect', () => resolve(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+  });
+  const code = await settledWithin(outcome, context.ms(2000)).finally(() => socket.destroy());
   if (!code || code === 'ECONNREFUSED') return undefined;
   return { host, port, code };
 }

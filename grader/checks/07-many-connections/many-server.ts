@@ -130,7 +130,7 @@ export async function playManyServer(context: CheckContext, purpose: string, mes
       record.releasedAt = Date.now();
       context.transcript.note(peer.name, released === 'time' ? `answering the held message after ${HOLD_MS} ms: the other connections were not all answered` : 'answering the held message: every other connection is answered');
     }
-    if (kind === 'wait' || kind === 'wait-long') await sleep(kind === 'wait' ? WAIT_MS : WAIT_LONG_MS);
+    if (kind === 'wait' || kind === 'wait-long') await peer.pause(kind === 'wait' ? WAIT_MS : WAIT_LONG_MS);
     if (kind === 'reset' || kind === 'short') {
       const half = Math.floor(data.length / 2);
       await sendInPieces(peer, data.subarray(0, half), random, record);
@@ -144,7 +144,7 @@ export async function playManyServer(context: CheckContext, purpose: string, mes
       for (let at = 0; at < data.length && !peer.socket.destroyed; at++) {
         await peer.send(data.subarray(at, at + 1));
         record.answered = at + 1;
-        await sleep(TRICKLE_MS);
+        await peer.pause(TRICKLE_MS);
       }
     } else {
       await sendInPieces(peer, data, random, record);

@@ -1,4 +1,4 @@
-import { formatDuration, untilDoneOrStalled } from '../../run/deadline.ts';
+import { formatDuration, settledWithin, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type ExitInfo, type RunningProgram } from '../../run/program.ts';
 import { fail, withFact, type Diagnosis } from '../check.ts';
 
@@ -11,15 +11,8 @@ export function crashReport(stderr: string): string | undefined {
 }
 
 /** The program's exit (its output read to the end), or undefined if it is still running after `ms`. */
-export async function exitWithin(program: RunningProgram, ms: number): Promise<ExitInfo | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // The timer is cleared either way: a pending one would keep the grader alive after grading.
-  return Promise.race([
-    program.exited,
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+export function exitWithin(program: RunningProgram, ms: number): Promise<ExitInfo | undefined> {
+  return settledWithin(program.exited, ms);
 }
 
 /**
