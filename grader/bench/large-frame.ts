@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { compileProgram } from '../run/compile.ts';
-import { DeadlineError } from '../run/deadline.ts';
+import { DeadlineError, settledWithin } from '../run/deadline.ts';
 import { solutionsRoot } from '../paths.ts';
 import { freePort, HOST, residentKiB, startNode, stop } from './servers.ts';
 
@@ -63,7 +63,7 @@ async function floodWithoutReading(port: number): Promise<number> {
       continue;
     }
     sent += payload.length;
-    const drained = await Promise.race([new Promise<boolean>((resolve) => socket.once('drain', () => resolve(true))), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), until - Date.now()))]);
+    const drained = await settledWithin(new Promise<boolean>((resolve) => socket.once('drain', () => resolve(true))), until - Date.now());
     if (!drained) break;
   }
   socket.destroy();
