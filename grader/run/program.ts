@@ -79,6 +79,8 @@ export class RunningProgram {
   /** Every pid seen belonging to this run, so a child that left the group is still stopped. */
   private readonly seen = new Set<number>();
   private overMemoryCap = false;
+  /** Node reaped the direct child: before that its pid is live even outside the cgroup, which it joins a moment after the spawn. */
+  private reaped = false;
 
   constructor(readonly options: ProgramOptions) {
     this.label = path.basename(options.file);
@@ -124,6 +126,7 @@ export class RunningProgram {
     );
     this.exited = new Promise((resolve) => {
       subprocess.once('exit', (rawCode, rawSignal) => {
+        this.reaped = true;
         const finish = () => {
           const { code, signal } = options.box ? unboxExit(rawCode, rawSignal) : { code: rawCode, signal: rawSignal };
           const overMemoryCap = this.overMemoryCap || this.cgroup?.hitMemoryCap() === true;
@@ -166,7 +169,8 @@ export class RunningProgram {
     if (this.cgroup) {
       const members = this.cgroup.members();
       for (const pid of members) this.seen.add(pid);
-      return members;
+      // Stopped right after the spawn, the shell may not have joined yet: it is still ours.
+      return this.reaped || members.includes(this.pid) ? members : [this.pid, ...members];
     }
     if (!hasProc) {
       try {
