@@ -1,5 +1,5 @@
-// Lesson 3: length-prefixed framing. Its grading: one run of server.ts that every server check
-// connects to, then runs of client.ts against the framing server the grader plays.
+// Lesson 3: length-prefixed framing. Its grading: three runs of server.ts that the server checks
+// connect to, then runs of client.ts against the framing server the grader plays.
 import { defineLesson } from '../lesson.ts';
 import { emptyInput, endsAfterStdin } from './client-ends.ts';
 import { largeReply } from './client-large.ts';
@@ -7,10 +7,10 @@ import { clientRun } from './client-run.ts';
 import { HELD_REPLY_MS } from './client-plan.ts';
 import { truncatedConversations } from './client-truncation.ts';
 import { diagnoses } from './diagnoses.ts';
-import { serverRun } from './server-run.ts';
+import { largeFramesAndEndings, oversizedFrames, serverRun } from './server-run.ts';
 
 export const grading = defineLesson({
-  scenarios: [serverRun, clientRun, emptyInput, endsAfterStdin, largeReply, truncatedConversations],
+  scenarios: [serverRun, largeFramesAndEndings, oversizedFrames, clientRun, emptyInput, endsAfterStdin, largeReply, truncatedConversations],
   diagnoses,
   floor: { ms: HELD_REPLY_MS, why: 'the last reply is held, to tell a client that waits for every reply from one that stops after a fixed wait' },
 });

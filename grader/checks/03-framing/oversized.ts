@@ -10,7 +10,7 @@ import type { ScenarioCheck } from '../lesson.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
 import { diagnoses } from './diagnoses.ts';
 import { expectReplies } from './replies.ts';
-import { newConnection, served, type ServedRun, type ServerSession } from './server-session.ts';
+import { newConnection, servedOf, type ServedRun, type ServerSession } from './server-session.ts';
 import { SERVER, sendFrames } from './server-traffic.ts';
 
 /** The contract's limit (lessons/course.ts, framing.ts): a payload of at most 64 MiB. */
@@ -94,7 +94,7 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
   title: `closes a connection whose length prefix is above ${PROTOCOL_MAX_FRAME_BYTES / 1024 / 1024} MiB (or is typed text), and only that one`,
   hint: 'Check the length as soon as its 4 bytes are read: above MAX_FRAME_BYTES, write a line to stderr and destroy that socket, without waiting for a payload. Keep serving the others.',
   async run(context, session) {
-    const run = served(session);
+    const run = await servedOf(context, session, SERVER);
     const { server, first } = run;
     const stderrBefore = server.stderr.text.length;
     const random = context.random('oversized');
@@ -121,7 +121,7 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
     if (first.gotEnd || first.closed) {
       fail(`${SERVER} closed another client's connection when one sent a length above the limit`, {
         expected: 'only the offending connection closed',
-        actual: 'the connection opened first (by "listens") was closed too',
+        actual: 'the connection opened before any of them was closed too',
         diagnosis: diagnoses['closes-other-connections'],
       });
     }

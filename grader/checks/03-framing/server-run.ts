@@ -1,7 +1,7 @@
-// Lesson 3's server scenario: one run of server.ts. Each check opens its own connection, straight
+// Lesson 3's server scenarios: runs of server.ts. Each check opens its own connection, straight
 // or through the fragmenting proxy, so the frames arrive whole, coalesced, split inside the
-// payload, or split inside the 4-byte prefix; the checks of server-ends.ts end connections, and
-// oversized.ts sends lengths above the limit.
+// payload, or split inside the 4-byte prefix; a second run is sent a large frame and then the
+// checks of server-ends.ts end connections, and a third is sent lengths above the limit (oversized.ts).
 import { listensCheck } from '../shared/served.ts';
 import { sleep } from '../../run/deadline.ts';
 import { scenario, type ScenarioCheck } from '../lesson.ts';
@@ -11,7 +11,7 @@ import { encodeFrame, wireBytes } from './frames.ts';
 import { expectReplies } from './replies.ts';
 import { endingChecks } from './server-ends.ts';
 import { oversizedCheck } from './oversized.ts';
-import { newConnection, served, type ServerSession } from './server-session.ts';
+import { newConnection, served, servedOf, type ServerSession } from './server-session.ts';
 import { forwardedUp, LARGE_BYTES, largePayload, MiB, SERVER, sendFrames, words } from './server-traffic.ts';
 
 const framingChecks: readonly ScenarioCheck<ServerSession>[] = [
@@ -122,24 +122,32 @@ const framingChecks: readonly ScenarioCheck<ServerSession>[] = [
       await expectReplies({ server, peer, sent: payloads, what: 'empty and binary frames', deadlineMs: context.ms(10_000), via: proxy, diagnosis: diagnoses['skips-empty-frame'] });
     },
   },
-  {
-    id: 'answers-large-frame',
-    title: `answers a ${LARGE_BYTES / MiB} MiB frame, and a small one after it, while its replies are read slowly`,
-    hint: 'A frame can be far larger than one read (at most 64 KiB in Node) or any fixed buffer. Grow the buffer as chunks come (Buffer.concat or a list of chunks) until 4 + length bytes are there.',
-    async run(context, session) {
-      const { server, port } = served(session);
-      const { proxy, peer } = await connectThroughProxy(context, server, port, 'client-7', 'bulk');
-      const random = context.random('large');
-      const payloads = [largePayload(random, LARGE_BYTES), Buffer.from(random.word(5, 20))];
-      proxy.hold('down');
-      await sendFrames(peer, payloads);
-      await forwardedUp(proxy, peer, wireBytes(payloads), context.ms(20_000));
-      await sleep(context.ms(300));
-      proxy.release('down');
-      // A slow server keeps the proxy busy one way or the other; a stuck one does not.
-      await expectReplies({ server, peer, sent: payloads, what: `a ${LARGE_BYTES / MiB} MiB frame and a small one`, deadlineMs: context.ms(30_000), via: proxy });
-    },
-  },
 ];
 
-export const serverRun = scenario('one run of server.ts, a new connection for each check', (): ServerSession => ({}), [...framingChecks, ...endingChecks, oversizedCheck]);
+/** The first check of its own run of server.ts: the replies to it queue up, like those of the ending checks after it. */
+const largeFrameCheck: ScenarioCheck<ServerSession> = {
+  id: 'answers-large-frame',
+  title: `answers a ${LARGE_BYTES / MiB} MiB frame, and a small one after it, while its replies are read slowly`,
+  hint: 'A frame can be far larger than one read (at most 64 KiB in Node) or any fixed buffer. Grow the buffer as chunks come (Buffer.concat or a list of chunks) until 4 + length bytes are there.',
+  async run(context, session) {
+    const { server, port } = await servedOf(context, session, SERVER);
+    const { proxy, peer } = await connectThroughProxy(context, server, port, 'client-7', 'bulk');
+    const random = context.random('large');
+    const payloads = [largePayload(random, LARGE_BYTES), Buffer.from(random.word(5, 20))];
+    proxy.hold('down');
+    await sendFrames(peer, payloads);
+    await forwardedUp(proxy, peer, wireBytes(payloads), context.ms(20_000));
+    await sleep(context.ms(300));
+    proxy.release('down');
+    // A slow server keeps the proxy busy one way or the other; a stuck one does not.
+    await expectReplies({ server, peer, sent: payloads, what: `a ${LARGE_BYTES / MiB} MiB frame and a small one`, deadlineMs: context.ms(30_000), via: proxy });
+  },
+};
+
+const fresh = (): ServerSession => ({});
+
+// Three runs of server.ts, so their waits overlap. The checks of one run share what the server
+// went through: "separate-buffers" is met after a client ended its connection.
+export const serverRun = scenario('one run of server.ts, frames whole, coalesced and split, a new connection for each check', fresh, framingChecks);
+export const largeFramesAndEndings = scenario('a run of server.ts sent large frames, then clients that end or reset', fresh, [largeFrameCheck, ...endingChecks]);
+export const oversizedFrames = scenario('a run of server.ts sent lengths above the limit', fresh, [oversizedCheck]);

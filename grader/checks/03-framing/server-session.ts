@@ -7,7 +7,7 @@ import { fail, type CheckContext, type Diagnosis } from '../check.ts';
 import { SERVER } from './server-traffic.ts';
 
 import type { ServedRun } from '../shared/served.ts';
-export { served, type ServedRun, type ServerSession } from '../shared/served.ts';
+export { served, servedOf, type ServedRun, type ServerSession } from '../shared/served.ts';
 
 /** A new connection to the running server; `refused` names the mistake if it no longer accepts. */
 export async function newConnection(context: CheckContext, run: ServedRun, name: string, refused: Diagnosis): Promise<TcpPeer> {

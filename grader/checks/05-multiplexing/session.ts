@@ -2,44 +2,27 @@
 // the scenario's first check), and the flooder and bystander of the backpressure checks. Each
 // field is set by one check and read, through need(), by the checks after it.
 import type { TcpPeer } from '../../net/tcp-peer.ts';
-import type { RunningProgram } from '../../run/program.ts';
 import type { CheckContext } from '../check.ts';
 import { need } from '../lesson.ts';
-import { startServerAndConnect } from '../shared/listening.ts';
+import { served, servedOf, type ServedRun as Served, type ServerSession } from '../shared/served.ts';
 
 import type { Flooder } from './flood.ts';
 
+export type { Served };
+
 export const FILE = 'server.ts';
 
-export interface Served {
-  readonly server: RunningProgram;
-  readonly port: number;
-  /** The first client: it stays connected through the first three checks. */
-  readonly first: TcpPeer;
-}
-
-export interface OneServer {
-  /** Set by "answers-a-line". */
-  served?: Served;
+export interface OneServer extends ServerSession {
   /** Set by "respects-backpressure": the client that sends without reading. */
   flooder?: Flooder;
   /** Set by "respects-backpressure": a client connected before the flood, silent through it. */
   bystander?: TcpPeer;
 }
 
-export const servedBy = (session: OneServer): Served => need(session.served, 'the server started by the first check of its scenario');
+export { served as servedBy };
 
-/**
- * The scenario's server: started, with a first client connected, by the first check of a
- * scenario that needs a fresh run of it (whether "answers-a-line" passed is another scenario's
- * business: that scenario runs first, and a failure there stops this one).
- */
-export async function serverOf(context: CheckContext, session: OneServer): Promise<Served> {
-  if (session.served) return session.served;
-  const { program: server, port, peer: first } = await startServerAndConnect(context, FILE);
-  session.served = { server, port, first };
-  return session.served;
-}
+/** The scenario's server, started with a first client connected by the first check of the scenario. */
+export const serverOf = (context: CheckContext, session: OneServer): Promise<Served> => servedOf(context, session, FILE);
 export const flooderOf = (session: OneServer): Flooder => need(session.flooder, 'the flooder of "respects-backpressure"');
 
 /** A new client of the running server. */
