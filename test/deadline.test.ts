@@ -1,5 +1,6 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { settledWithin, sleep, untilDoneOrStalled } from '../grader/run/deadline.ts';
+import { settledWithin, sleep, untilDoneOrStalled, withDeadline } from '../grader/run/deadline.ts';
 import { withTimersWatched } from './helpers/stray-timers.ts';
 
 describe('untilDoneOrStalled', () => {
@@ -46,6 +47,35 @@ describe('untilDoneOrStalled', () => {
       expect(await untilDoneOrStalled(() => false, () => 0, { deadlineMs: 1000, stallMs: 300 })).toBe('deadline');
     } finally {
       timers.forEach(clearTimeout);
+    }
+  });
+});
+
+describe('waits after a stall of the grader', () => {
+  it('see what arrived during the stall: sleep, settledWithin and withDeadline', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    const sender = await accepted;
+    await new Promise((resolve) => client.once('connect', resolve));
+    try {
+      let got = '';
+      const arrived = new Promise<string>((resolve) => client.once('data', (data) => resolve((got = String(data)))));
+      const slept = sleep(20).then(() => got);
+      const settled = settledWithin(arrived, 20);
+      const deadline = withDeadline(arrived, 20, 'the byte');
+      // The byte reaches the kernel, then the grader stalls past every timer: they are due before the read.
+      sender.write('x');
+      const until = performance.now() + 100;
+      while (performance.now() < until);
+      expect(await slept).toBe('x');
+      expect(await settled).toBe('x');
+      expect(await deadline).toBe('x');
+    } finally {
+      client.destroy();
+      sender.destroy();
+      server.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { DeadlineError } from '../run/deadline.ts';
+import { afterReading, DeadlineError } from '../run/deadline.ts';
 
 interface Waiter {
   readonly ready: () => boolean;
@@ -25,10 +25,10 @@ export class Conditions {
     if (ready()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { ready, resolve: () => (clearTimeout(timer), resolve()) };
-      const timer = setTimeout(() => {
+      const timer = afterReading(ms, () => {
         this.waiters.delete(waiter);
         reject(new DeadlineError(waitedFor, ms));
-      }, ms);
+      });
       this.waiters.add(waiter);
     });
   }

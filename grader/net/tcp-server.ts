@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { afterReading } from '../run/deadline.ts';
 import { TcpPeer } from './tcp-peer.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -52,10 +53,10 @@ export class GraderServer {
       const wake = () => void check();
       const giveUp = (afterMs: number) => {
         clearTimeout(timer);
-        timer = setTimeout(() => {
+        timer = afterReading(afterMs, () => {
           this.waiting.delete(wake);
           resolve(undefined);
-        }, afterMs);
+        });
       };
       giveUp(ms);
       if (check()) return;

@@ -30,8 +30,18 @@ export class DeadlineError extends Error {
   }
 }
 
+/**
+ * Runs `then` once `ms` have passed and the I/O that arrived meanwhile has been read. After a
+ * stall of the grader (a loaded machine), due timers run before the event loop reads what is
+ * waiting: a check that slept and then looked would miss output that came in time, and a
+ * deadline would beat a reply that was already there.
+ */
+export function afterReading(ms: number, then: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(then), ms);
+}
+
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => afterReading(ms, resolve));
 }
 
 /**
@@ -41,7 +51,7 @@ export function sleep(ms: number): Promise<void> {
 export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
+    timer = afterReading(ms, () => resolve(undefined));
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -50,7 +60,7 @@ export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | u
 export function withDeadline<T>(promise: Promise<T>, ms: number, waitedFor: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(waitedFor, ms)), ms);
+    timer = afterReading(ms, () => reject(new DeadlineError(waitedFor, ms)));
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -51,7 +51,7 @@ export const oneClient = scenario('one client, served from connect to exit', ():
       const expected = `Connected by ${client.socket.localAddress}:${client.socket.localPort}`;
       const printed = () => server.stdout.text.split('\n').some((line) => line.trim() === expected);
       const deadline = Date.now() + context.ms(3000);
-      while (!printed() && Date.now() < deadline && server.running) await new Promise((r) => setTimeout(r, 20));
+      while (!printed() && Date.now() < deadline && server.running) await sleep(20);
       if (!printed()) {
         const ownAddress = `${client.socket.remoteAddress}:${client.socket.remotePort}`;
         fail(`${FILE} did not print the line "${expected}"`, {

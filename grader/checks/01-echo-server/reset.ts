@@ -1,4 +1,5 @@
 // Lesson 1's second scenario: a fresh run of the server, whose client resets the connection.
+import { sleep } from '../../run/deadline.ts';
 import { fail } from '../check.ts';
 import { scenario } from '../lesson.ts';
 import { crashReport, expectExit } from '../shared/exit.ts';
@@ -15,7 +16,7 @@ export const resettingClient = scenario('a client that resets the connection', (
       const { program, peer } = await startServerAndConnect(context, FILE, { client: 'client-2' });
       peer.socket.pause();
       await peer.send(context.random('reset').bytes(256 * 1024));
-      await new Promise((resolve) => setTimeout(resolve, context.ms(100)));
+      await sleep(context.ms(100));
       peer.reset();
       const exit = await expectExit(program, context.ms(3000), 'its client reset the connection');
       const crash = crashReport(program.stderr.text);

@@ -3,6 +3,7 @@
 // and reported as what it was: served, accepted then closed, or left waiting.
 import net from 'node:net';
 import { TcpPeer } from '../../net/tcp-peer.ts';
+import { afterReading, sleep } from '../../run/deadline.ts';
 import type { CheckContext } from '../check.ts';
 import { hostPort } from '../shared/listening.ts';
 
@@ -18,10 +19,10 @@ export type SecondClient =
 function connectOnce(context: CheckContext, port: number): Promise<net.Socket | string> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: context.host, port });
-    const timer = setTimeout(() => {
+    const timer = afterReading(context.ms(2000), () => {
       socket.destroy();
       resolve('no answer');
-    }, context.ms(2000));
+    });
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve(socket);
@@ -60,6 +61,6 @@ async function attempt(context: CheckContext, port: number): Promise<SecondClien
 export async function trySecondClient(context: CheckContext, port: number): Promise<SecondClient> {
   const first = await attempt(context, port);
   if (first.outcome !== 'closed') return first;
-  await new Promise((resolve) => setTimeout(resolve, context.ms(100)));
+  await sleep(context.ms(100));
   return attempt(context, port);
 }

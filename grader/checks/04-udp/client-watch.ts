@@ -1,6 +1,7 @@
 // Watching a learner's UDP client from the grader's side: every datagram it sends is
 // seen, so a client that hangs is caught by its silence (it must retransmit at least
 // once a second while it waits) long before an overall deadline.
+import { afterReading } from '../../run/deadline.ts';
 import type { ExitInfo, RunningProgram } from '../../run/program.ts';
 
 export interface ClientSend {
@@ -52,14 +53,15 @@ export function watchClient(options: WatchOptions): WatchedRun {
   };
   // Exit wins over silence: a client that printed and exited is judged on what it did.
   const unlessExited = (value: Ending) => (program.exit ? end({ kind: 'exited', exit: program.exit }) : end(value));
-  let silence = setTimeout(() => unlessExited({ kind: 'never-sent', waitedMs: firstSendMs }), firstSendMs);
-  const deadline = setTimeout(() => unlessExited({ kind: 'deadline', waitedMs: deadlineMs }), deadlineMs);
+  // The datagrams that came in time are read before a timer's verdict (afterReading).
+  let silence = afterReading(firstSendMs, () => unlessExited({ kind: 'never-sent', waitedMs: firstSendMs }));
+  const deadline = afterReading(deadlineMs, () => unlessExited({ kind: 'deadline', waitedMs: deadlineMs }));
   void program.exited.then((exit) => end({ kind: 'exited', exit }));
   options.onSend((send) => {
     if (finished) return;
     sends.push(send);
     clearTimeout(silence);
-    silence = setTimeout(() => unlessExited({ kind: 'stalled', silentMs: stallMs }), stallMs);
+    silence = afterReading(stallMs, () => unlessExited({ kind: 'stalled', silentMs: stallMs }));
     const complaint = sends.length > maxSends ? `${program.label} sent more than ${maxSends} datagrams` : rule?.(sends);
     if (complaint) end({ kind: 'broke-rule', complaint });
   });

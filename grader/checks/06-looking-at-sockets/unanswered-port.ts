@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { hasProc } from '../../run/proc.ts';
-import { DeadlineError, pollUntil, withDeadline } from '../../run/deadline.ts';
+import { DeadlineError, pollUntil, settledWithin, withDeadline } from '../../run/deadline.ts';
 import type { CheckContext } from '../check.ts';
 import { acceptQueueLength } from './proc-tcp.ts';
 
@@ -60,9 +60,7 @@ export async function listenWithoutAnswering(context: CheckContext, port: number
     const { connected } = connectOnce(host, port, context);
     // On loopback the kernel answers a SYN at once, whatever the load on user space;
     // 1 s leaves room for this process's event loop to be slow in telling us.
-    let timer: NodeJS.Timeout | undefined;
-    const unanswered = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), context.ms(1000))));
-    const answered = await Promise.race([connected, unanswered]).finally(() => clearTimeout(timer));
+    const answered = (await settledWithin(connected, context.ms(1000))) ?? false;
     const length = await pollUntil(() => acceptQueueLength(host, port), context.ms(2000), `the accept queue of ${host}:${port} in /proc/net/tcp`);
     if (!answered && length === queued) return;
     queued = length;
