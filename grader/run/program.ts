@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createCgroup, joinCommand, type Cgroup } from './cgroup.ts';
 import { CappedOutput } from './output.ts';
 import { formatDuration, pollUntil, scaled, settledWithin } from './deadline.ts';
-import { hasProc, isLive, liveDescendants, liveGroupMembers, residentBytes } from './proc.ts';
+import { hasProc, isLive, liveDescendants, liveGroupMembers, residentBytes, socketInodesOf } from './proc.ts';
 import { boxCommand, nodeForBox, unboxExit } from './sandbox.ts';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -78,6 +78,8 @@ export class RunningProgram {
   private readonly watchdog: NodeJS.Timeout | undefined;
   /** Every pid seen belonging to this run, so a child that left the group is still stopped. */
   private readonly seen = new Set<number>();
+  /** Its stdout and stderr, socket pairs to the grader: never a socket it opened itself. */
+  readonly stdioSockets: ReadonlySet<number>;
   private overMemoryCap = false;
   /** Node reaped the direct child: before that its pid is live even outside the cgroup, which it joins a moment after the spawn. */
   private reaped = false;
@@ -106,6 +108,8 @@ export class RunningProgram {
     if (subprocess.pid === undefined) throw new Error(`could not start node for ${options.file}`);
     this.pid = subprocess.pid;
     this.seen.add(this.pid);
+    // Read at the spawn, before the program can close and reuse these descriptors.
+    this.stdioSockets = hasProc ? socketInodesOf(this.pid, [0, 1, 2]) : new Set();
     live.add(this);
     this.containment = [options.box ? 'bubblewrap' : undefined, this.cgroup?.kind ?? (hasProc ? 'process group, RSS watchdog' : 'process group')]
       .filter(Boolean)

@@ -20,7 +20,8 @@ const GUIDE_PORT = 65432;
 /** What the program has bound, per the kernel (Linux); empty where that cannot be seen. */
 export function boundSockets(program: RunningProgram, kind: 'tcp' | 'udp'): KernelSocket[] {
   if (!hasProc) return [];
-  return socketsOf(program.leftovers()).filter(
+  const protocols = kind === 'tcp' ? (['tcp', 'tcp6'] as const) : (['udp', 'udp6'] as const);
+  return socketsOf(program.leftovers(), protocols, program.stdioSockets).filter(
     (socket) => socket.protocol.startsWith(kind) && (kind === 'udp' || socket.state === 'LISTEN'),
   );
 }
