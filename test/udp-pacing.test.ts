@@ -33,6 +33,16 @@ describe('the retry window', () => {
     expect(diagnosisOf([0, 50, 100, 150, 200, 250, 300])).toBe('retry-timer-too-short');
   });
 
+  it('names a short timer whose tries a loaded grader read in backlogs of varying size, most gaps 0', () => {
+    // A 20 ms timer read late again and again: most gaps are 0, but the tries come 1, 3, 2, 4 at a time.
+    expect(diagnosisOf([0, 40, 40, 40, 60, 60, 120, 120, 120, 120, 140])).toBe('retry-timer-too-short');
+  });
+
+  it('names bursts of two copies, and bursts of which the grader read two at once', () => {
+    expect(diagnosisOf([0, 0, 100, 100, 200, 200, 300, 300, 400, 400, 500])).toBe('sends-bursts');
+    expect(diagnosisOf([0, 0, 0, 150, 150, 150, 150, 150, 150, 450, 450, 450])).toBe('sends-bursts');
+  });
+
   it('names no wait at all, also stretched by a loaded machine, apart from a 10 ms timer', () => {
     expect(diagnosisOf([0, 1, 2, 3, 4, 5, 6])).toBe('retransmits-without-waiting');
     expect(diagnosisOf([0, 3, 7, 10, 14, 17, 21, 24, 28, 31, 35])).toBe('retransmits-without-waiting');

@@ -7,6 +7,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { Random } from './random.ts';
+import { ThreadedUdpSocket } from './threaded-udp-socket.ts';
 import type { Transcript } from './transcript.ts';
 import { describeDatagram, udpAddress } from './udp-peer.ts';
 
@@ -51,7 +52,7 @@ export interface Arrival {
   readonly direction: Direction;
   readonly index: number;
   readonly data: Buffer;
-  /** performance.now() when the proxy read it. */
+  /** performance.now() when the proxy read it: from the client, on the front socket's own thread. */
   readonly at: number;
   readonly fate: Fate;
 }
@@ -96,20 +97,21 @@ export class UdpProxy {
   readonly name: string;
 
   private constructor(
-    private readonly front: dgram.Socket,
+    private readonly front: ThreadedUdpSocket,
     private readonly options: ProxyOptions,
   ) {
     this.name = options.name ?? 'lossy-link';
-    front.on('message', (data, rinfo) => void this.fromClient(data, rinfo.address, rinfo.port));
-    front.on('error', (error: NodeJS.ErrnoException) => this.note(`front socket error ${error.code ?? error.message}`));
+    front.onMessage((data, from, at) => void this.fromClient(data, from.address, from.port, at));
+    front.onError((message) => this.note(`front socket error ${message}`));
   }
 
+  /** The front socket is read on a thread of its own, so the client's tries are timed when they arrived. */
   static async open(options: ProxyOptions): Promise<UdpProxy> {
-    return new UdpProxy(await bindSocket(options.host, options.port), options);
+    return new UdpProxy(await ThreadedUdpSocket.open(options.host, options.port), options);
   }
 
   get port(): number {
-    return this.front.address().port;
+    return this.front.port;
   }
 
   /** Runs for every datagram the proxy reads, in either direction, after it is recorded. */
@@ -126,10 +128,10 @@ export class UdpProxy {
     this.options.transcript.note(this.name, text);
   }
 
-  private arrive(direction: Direction, data: Buffer): Arrival {
+  private arrive(direction: Direction, data: Buffer, at = performance.now()): Arrival {
     const index = this.counts[direction]++;
     const fate = planDatagram(this.options.seed, direction, index, this.options.rates);
-    const arrival: Arrival = { direction, index, data, at: performance.now(), fate };
+    const arrival: Arrival = { direction, index, data, at, fate };
     this.arrivals.push(arrival);
     const way = direction === 'up' ? 'client→server' : 'server→client';
     this.note(`${way} #${index + 1}: ${describeDatagram(data)} ${describeFate(fate)}`);
@@ -155,7 +157,7 @@ export class UdpProxy {
         socket.on('message', (data) => {
           if (this.closed) return;
           const { fate } = this.arrive('down', data);
-          this.deliver(fate, () => this.front.send(data, port, address, () => {}));
+          this.deliver(fate, () => this.front.send(data, port, address));
         });
         socket.on('error', (error: NodeJS.ErrnoException) => this.note(`socket towards the server: error ${error.code ?? error.message}`));
         return socket;
@@ -165,9 +167,9 @@ export class UdpProxy {
     return back;
   }
 
-  private async fromClient(data: Buffer, address: string, port: number): Promise<void> {
+  private async fromClient(data: Buffer, address: string, port: number, at: number): Promise<void> {
     if (this.closed) return;
-    const { fate } = this.arrive('up', data);
+    const { fate } = this.arrive('up', data, at);
     // A socket closed by close() while this waited is simply not used.
     const back = await this.backFor(address, port).catch(() => undefined);
     const { target } = this.options;
@@ -179,9 +181,9 @@ export class UdpProxy {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const sockets = [Promise.resolve(this.front), ...this.backs.values()];
-    return Promise.all(
-      sockets.map((pending) =>
+    return Promise.all([
+      this.front.close(),
+      ...[...this.backs.values()].map((pending) =>
         pending.then(
           (socket) => new Promise<void>((resolve) => {
             try {
@@ -193,6 +195,6 @@ export class UdpProxy {
           () => undefined,
         ),
       ),
-    ).then(() => undefined);
+    ]).then(() => undefined);
   }
 }

@@ -27,10 +27,8 @@ export const GAPS_JUDGED = 10;
 export interface RetryGaps {
   readonly gaps: number;
   readonly meanMs: number;
-  /** The middle gap: near 0 when most tries go out together, in bursts. */
-  readonly medianMs: number;
-  /** The longest gap: the timer's, between two bursts. */
-  readonly maxMs: number;
+  /** How many tries came together, group after group: groups end at a gap of BURST_GAP_MS or more. */
+  readonly groups: readonly number[];
   readonly message: string;
 }
 
@@ -41,19 +39,30 @@ export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
   const [message, tries] = [...byText.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
   if (tries.length < 2) return undefined;
   const used = tries.slice(0, GAPS_JUDGED + 1);
-  const gaps = used.slice(1).map((send, i) => send.at - used[i]!.at).sort((a, b) => a - b);
-  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, medianMs: gaps[Math.floor(gaps.length / 2)]!, maxMs: gaps.at(-1)!, message };
+  const gaps = used.slice(1).map((send, i) => send.at - used[i]!.at);
+  const groups = [1];
+  for (const gap of gaps) {
+    if (gap < BURST_GAP_MS) groups[groups.length - 1]!++;
+    else groups.push(1);
+  }
+  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, groups, message };
 }
 
 export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
 
 /**
- * Most gaps are a small fraction of the longest: copies sent together, then the timer's pause.
- * On a loaded machine the copies of one burst arrive a few milliseconds apart, never near the
- * timer's gap; a timer that is merely short gives gaps of one size.
+ * Copies sent together come in groups of one size k, again and again (two bursts read at once
+ * make a group of 2k; the last group may be cut off by the judgement). A grader that reads a
+ * backlog late also sees tries together, but as many as its lateness held back, so the sizes vary:
+ * a short timer, not bursts.
  */
-function inBursts({ medianMs, maxMs }: RetryGaps): boolean {
-  return medianMs < Math.min(BURST_GAP_MS, maxMs / 4);
+function inBursts({ groups }: RetryGaps): boolean {
+  const whole = groups.slice(0, -1);
+  const counts = new Map<number, number>();
+  for (const size of whole) counts.set(size, (counts.get(size) ?? 0) + 1);
+  const [copies] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [1];
+  const ofBursts = whole.filter((size) => size % copies === 0).length;
+  return whole.length >= 2 && copies >= 2 && ofBursts * 3 >= whole.length * 2;
 }
 
 /** Fails when the tries of one message came on average faster than 100 ms or slower than 1 s apart. */

@@ -1,7 +1,8 @@
 // Lesson 4's client runs: the grader plays the echo server (faithful, lossy or silent), starts
 // client.ts against it and watches every datagram it sends; and the judgements every run shares.
 import { escapeBytes } from '../../net/escape.ts';
-import { UdpPeer } from '../../net/udp-peer.ts';
+import { ThreadedUdpSocket } from '../../net/threaded-udp-socket.ts';
+import { describeDatagram, udpAddress, UdpPeer, type Datagram } from '../../net/udp-peer.ts';
 import { formatDuration } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type Diagnosis } from '../check.ts';
@@ -43,7 +44,25 @@ export async function graderServer(context: CheckContext, name: string, options:
   return peer;
 }
 
-export function watchPeer(peer: UdpPeer, program: RunningProgram, time: Timing, rule?: (sends: readonly ClientSend[]) => string | undefined): WatchedRun {
+export interface SilentListener {
+  readonly port: number;
+  onDatagram(handler: (datagram: Datagram) => void): void;
+}
+
+/** A grader socket that never answers, read on a thread of its own: each try is timed when it arrived. */
+export async function silentListener(context: CheckContext, name: string): Promise<SilentListener> {
+  const socket = await ThreadedUdpSocket.open(context.host, await context.freePort('udp'));
+  context.onCleanup(() => socket.close());
+  socket.onError((message) => context.transcript.note(name, `socket error ${message}`));
+  const handlers: Array<(datagram: Datagram) => void> = [];
+  socket.onMessage((data, from, at) => {
+    context.transcript.note(name, `received ${describeDatagram(data)} from ${udpAddress(from.address, from.port)}`);
+    for (const handler of handlers) handler({ data, ...from, at });
+  });
+  return { port: socket.port, onDatagram: (handler) => void handlers.push(handler) };
+}
+
+export function watchPeer(peer: Pick<SilentListener, 'onDatagram'>, program: RunningProgram, time: Timing, rule?: (sends: readonly ClientSend[]) => string | undefined): WatchedRun {
   return watchClient({
     program,
     ...time,
