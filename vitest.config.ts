@@ -34,11 +34,13 @@ function gradingsIn(file: TestSpecification): number {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Grading spawns real processes; two workers match the two cores of these machines.
+    // Grading spawns real processes, which mostly wait on timers and sockets: three workers keep
+    // the two cores of these machines busy (two left a third of them idle). The checks that time
+    // a program are built to hold under that load: lesson 4 stamps tries on a thread of its own.
     pool: 'forks',
-    maxWorkers: 2,
-    // Catalogue gradings mostly wait on the programs' timers and sockets: three at a time per
-    // worker (each runs up to three scenarios at once: more and timing checks feel the load). Each has its own claimed ports and folder, and its own seed, so a HOST of its own
+    maxWorkers: 3,
+    // Catalogue gradings: three at a time per worker, each running up to three scenarios at once.
+    // Each has its own claimed ports and folder, and its own seed, so a HOST of its own
     // (test/helpers/catalogue.ts ownSeed): a fixture that hard-codes a port meets no other.
     maxConcurrency: 3,
     sequence: { sequencer: GradingsFirst },
