@@ -49,6 +49,11 @@ describe('the retry window', () => {
     expect(diagnosisOf([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])).toBe('retry-timer-too-short');
   });
 
+  it('names a backoff past 1 s, though its mean is under 1 s, and lets a 1 s timer run late twice', () => {
+    expect(diagnosisOf([0, 200, 600, 1400, 2600, 3800, 5000, 6200, 7400, 8600, 9800])).toBe('backoff-past-1s');
+    expect(diagnosisOf([0, 1000, 2300, 3300, 4300, 5300, 6600, 7600, 8600, 9600, 10600])).toBe('pass');
+  });
+
   it('names a timer longer than 1 s', () => {
     expect(diagnosisOf([0, 1200, 2400, 3600, 4800, 6000, 7200])).toBe('retry-timer-too-long');
   });

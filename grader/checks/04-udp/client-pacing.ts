@@ -19,6 +19,11 @@ const TOO_LONG_MS = 1150;
  * first try late shrinks the mean only by that lateness over the ten gaps.
  */
 const NO_WAIT_MS = 5;
+/**
+ * More gaps than this past TOO_LONG_MS break the 1 s cap, whatever the mean: a backoff capped
+ * above 1 s, or randomness added on top of the cap. Fewer are the load: a timer only fires late.
+ */
+const OVER_LONG_ALLOWED = 2;
 /** Copies of one try, sent together, arrive closer than this even on a loaded machine. */
 const BURST_GAP_MS = 10;
 /** Gaps between tries of one message the judgement waits for. */
@@ -27,6 +32,8 @@ export const GAPS_JUDGED = 10;
 export interface RetryGaps {
   readonly gaps: number;
   readonly meanMs: number;
+  /** Gaps longer than TOO_LONG_MS, each a wait past the 1 s cap. */
+  readonly overLong: number;
   /** How many tries came together, group after group: groups end at a gap of BURST_GAP_MS or more. */
   readonly groups: readonly number[];
   readonly message: string;
@@ -45,7 +52,7 @@ export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
     if (gap < BURST_GAP_MS) groups[groups.length - 1]!++;
     else groups.push(1);
   }
-  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, groups, message };
+  return { gaps: gaps.length, meanMs: (used.at(-1)!.at - used[0]!.at) / gaps.length, overLong: gaps.filter((gap) => gap > TOO_LONG_MS).length, groups, message };
 }
 
 export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
@@ -65,7 +72,7 @@ function inBursts({ groups }: RetryGaps): boolean {
   return whole.length >= 2 && copies >= 2 && ofBursts * 3 >= whole.length * 2;
 }
 
-/** Fails when the tries of one message came on average faster than 100 ms or slower than 1 s apart. */
+/** Fails when the tries of one message came on average faster than 100 ms or slower than 1 s apart, or several waits passed 1 s. */
 export function expectRetryWindow(file: string, sends: readonly ClientSend[], show: (text: string) => string): void {
   const measured = retryGaps(sends);
   if (!measured || measured.gaps < 2) return;
@@ -92,6 +99,13 @@ export function expectRetryWindow(file: string, sends: readonly ClientSend[], sh
       expected,
       actual,
       diagnosis: withFact(diagnoses['retry-timer-too-short'], `About ${Math.round(meanMs)} ms between tries here.`),
+    });
+  }
+  if (measured.overLong > OVER_LONG_ALLOWED && meanMs <= TOO_LONG_MS) {
+    fail(summary, {
+      expected,
+      actual: `${measured.overLong} of the ${gaps} waits over ${formatDuration(TOO_LONG_MS)}`,
+      diagnosis: diagnoses['backoff-past-1s'],
     });
   }
   if (meanMs > TOO_LONG_MS) {

@@ -63,6 +63,10 @@ export const diagnoses = defineDiagnoses({
     'The retry timer is shorter than 100 ms. An echo may well take longer than that to come back: resending sooner only adds datagrams to a link that is already losing them. Use a timeout between 100 ms and 1 s.',
   'retry-timer-too-long':
     'The retry timer is longer than 1 s: every lost datagram then costs the user more than a second. Use a timeout between 100 ms and 1 s.',
+  'backoff-past-1s':
+    'Several waits between tries were longer than 1 s, as from a backoff that doubles past it or adds its randomness on top of the cap. Cap every wait at 1 s, randomness included: the window is 100 ms to 1 s for each try, not on average.',
+  'gives-up-too-soon':
+    'Keep trying until the 20th try has gone unanswered: a client that gives up sooner reports a server as gone while a few more tries would have reached it, on a link that loses a quarter of its datagrams.',
   'never-gives-up': 'Count the tries and stop at 20: a client that retries forever never tells its user that the server is gone.',
   'hangs-after-giving-up':
     'After giving up, close the socket and clear the timer: an open dgram socket keeps the process alive, so the program hangs instead of exiting.',

@@ -20,7 +20,7 @@ interface SilentServer {
 export const silentServer = scenario('the client when nothing answers', (): SilentServer => ({}), [
   {
     id: 'client-retry-window',
-    title: `when nothing answers, sends each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one (the mean over ${GAPS_JUDGED} retransmissions)`,
+    title: `when nothing answers, sends each try ${formatDuration(MIN_RETRY_MS)} to ${formatDuration(MAX_RETRY_MS)} after the previous one (judged over ${GAPS_JUDGED} retransmissions)`,
     hint: 'Retransmit from a timer of 100 ms to 1 s that you restart after every try: the next try goes out one timeout after the previous one.',
     async run(context, session) {
       const n = 2;
@@ -43,7 +43,7 @@ export const silentServer = scenario('the client when nothing answers', (): Sile
   },
   {
     id: 'client-gives-up',
-    title: `when nothing answers, gives up after at most ${MAX_TRIES} tries: one line on stderr, exit code 1`,
+    title: `when nothing answers, gives up after its ${MAX_TRIES}th try: one line on stderr, exit code 1`,
     hint: `Count the tries of the current message. When the ${MAX_TRIES}th has gone unanswered for one timeout, print one line with console.error, set process.exitCode = 1 and close the socket.`,
     async run(_context, session) {
       const { program, run, where, n } = need(session.watched, 'the run started by "client-retry-window"');
@@ -79,6 +79,14 @@ export const silentServer = scenario('the client when nothing answers', (): Sile
       }
       failUnlessExited(run, ending, program, n, where);
       if (ending.kind !== 'exited') return;
+      const tries = sendCounts(run.sends).get('msg 1') ?? 0;
+      if (tries < MAX_TRIES) {
+        fail(`${FILE} gave up on "msg 1" after ${tries} tries (${describeExit(ending.exit)})`, {
+          expected: `${MAX_TRIES} tries, the last one unanswered for one timeout, then one line on stderr and exit code 1`,
+          actual: `${tries} tries`,
+          diagnosis: diagnoses['gives-up-too-soon'],
+        });
+      }
       const stderr = program.stderr.text.trim();
       const lines = stderr.split('\n').filter((line) => line.trim());
       if (ending.exit.code === 0) {
