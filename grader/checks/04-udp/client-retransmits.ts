@@ -9,6 +9,8 @@ import { expectOnlyMessages, expectPrinted, FILE, failUnlessExited, graderServer
 import { sendCounts } from './client-watch.ts';
 import { diagnoses } from './diagnoses.ts';
 
+const RESENDS_CROSSING_ECHO = 1;
+
 export const clientRetransmits = scenario('the client when each first copy is lost', () => ({}), [
   {
     id: 'client-retransmits',
@@ -19,6 +21,8 @@ export const clientRetransmits = scenario('the client when each first copy is lo
       const server = await graderServer(context, 'echo-server');
       const seen = new Set<string>();
       const delivered = new Set<string>();
+      /** Tries of a message read after its echo was sent. */
+      const afterEcho = new Map<string, number>();
       let lastEcho: Buffer | undefined;
       server.onDatagram((datagram) => {
         const text = datagram.data.toString('latin1');
@@ -33,6 +37,7 @@ export const clientRetransmits = scenario('the client when each first copy is lo
           }
           return;
         }
+        if (delivered.has(text)) afterEcho.set(text, (afterEcho.get(text) ?? 0) + 1);
         delivered.add(text);
         lastEcho = datagram.data;
         void server.send(datagram.data, datagram.port, datagram.address).catch(() => {});
@@ -42,6 +47,16 @@ export const clientRetransmits = scenario('the client when each first copy is lo
       const ending = await run.ending;
       failUnlessExited(run, ending, program, n, hostPort(context.host, server.port), ' (the grader dropped that copy, as a lossy network may)');
       expectOnlyMessages(run.sends, n);
+      // One try that crossed its echo is no mistake; more are a timer left running, or the wrong text.
+      const resent = [...afterEcho.entries()].filter(([, count]) => count > RESENDS_CROSSING_ECHO);
+      if (resent.length > 0) {
+        const [text, count] = resent[0]!;
+        fail(`${FILE} sent ${show(text)} ${count} more times after its echo had been sent to it`, {
+          expected: `no try of ${show(text)} once its echo has arrived (at most ${RESENDS_CROSSING_ECHO} crossing it on the way)`,
+          actual: `${count} tries of ${show(text)} after its echo; in all ${[...sendCounts(run.sends).entries()].map(([sent, times]) => `${show(sent)} ${times}×`).join(', ')}`,
+          diagnosis: diagnoses['resends-answered-message'],
+        });
+      }
       if (ending.kind === 'exited' && ending.exit.code !== 0) {
         const tries = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ');
         fail(`${FILE} gave up (exit code ${ending.exit.code}) after sending ${tries}; only each first copy was lost`, {

@@ -63,6 +63,8 @@ export const diagnoses = defineDiagnoses({
     'The retry timer is shorter than 100 ms. An echo may well take longer than that to come back: resending sooner only adds datagrams to a link that is already losing them. Use a timeout between 100 ms and 1 s.',
   'retry-timer-too-long':
     'The retry timer is longer than 1 s: every lost datagram then costs the user more than a second. Use a timeout between 100 ms and 1 s.',
+  'resends-answered-message':
+    "A message went out again after its echo had arrived: a timer or setInterval of an answered message still runs, or the retransmission sends another message's text. On the echo, clear that message's timer, and retransmit only the message still waiting for its echo.",
   'backoff-past-1s':
     'Several waits between tries were longer than 1 s, as from a backoff that doubles past it or adds its randomness on top of the cap. Cap every wait at 1 s, randomness included: the window is 100 ms to 1 s for each try, not on average.',
   'gives-up-too-soon':
