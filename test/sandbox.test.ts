@@ -190,7 +190,10 @@ describe('grade --sandbox', () => {
   it.concurrent.for(['1', '2', '3', '4', '5', '6', '7', '8'])('passes the lesson %s solution with the programs boxed', { timeout: 120_000 }, async (lesson, context) => {
     requireSandbox(context);
     const result = await gradeLessonSandboxed(lesson);
-    expect(result.status, `lesson ${lesson}: ${result.checks.filter((check) => check.status !== 'pass').map((check) => check.failure?.summary ?? check.error ?? check.skipReason).join('; ')}`).toBe('pass');
+    const failed = result.checks.filter((check) => check.status !== 'pass');
+    // What differed, so a failure under load says more than its summary.
+    const told = failed.map((check) => [check.failure?.summary ?? check.error ?? check.skipReason, check.failure?.expected && `expected ${check.failure.expected}`, check.failure?.actual && `actual ${check.failure.actual}`].filter(Boolean).join(' | '));
+    expect(result.status, `lesson ${lesson} (seed ${result.seed}): ${told.join('; ')}`).toBe('pass');
     expect(result.containment).toMatch(/^bubblewrap/);
   });
 });

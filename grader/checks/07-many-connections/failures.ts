@@ -1,6 +1,6 @@
 // Lesson 7: connections that fail, each its own way, beside four that succeed: never answered,
 // trickled past the deadline, reset in the middle of the echo, cut short. The first four hold
-// all four slots for 1.5 s, so #7 starts late, and its answer (1 s after its connect) comes
+// all four slots for 1.2 s, so #7 starts late, and its answer (1.2 s after its connect) comes
 // inside its own deadline but past 2 s from the client's start.
 import { fail, withFact, type Diagnosis } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
