@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-// Ports come from the kernel (port 0) and are never handed out twice in one grader process,
+// Ports are checked free (below the ephemeral range, else from the kernel) and are never handed out twice in one grader process,
 // so parallel checks and a learner's own server on 65432 never collide with grading. Between
 // grader processes on one machine (a class run, the test suite's workers) a claim file per
 // port keeps one grader from handing out a port another still uses: the kernel may give a
@@ -73,8 +73,52 @@ async function udpPortFromKernel(host: string): Promise<number> {
   });
 }
 
+/**
+ * Ports come from below the kernel's ephemeral range where they can: a UDP client anywhere on
+ * the machine (another grading's, a learner's) binds the wildcard address on an ephemeral port,
+ * and on one of a run's ports it takes that port from under the server about to bind it.
+ */
+const LOWEST_PORT = 20_000;
+
+function ephemeralStart(): number {
+  try {
+    const first = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(first) && first > LOWEST_PORT + 1000) return Math.min(first, 32_768);
+  } catch {
+    // not Linux: macOS hands out 49152 and up
+  }
+  return 32_768;
+}
+
+const belowEphemeral = ephemeralStart();
+
+/** Whether `port` can be bound on `host` right now. */
+function canBind(host: string, type: 'tcp' | 'udp', port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (type === 'tcp') {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+      return;
+    }
+    void import('node:dgram').then((dgram) => {
+      const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, host, () => socket.close(() => resolve(true)));
+    });
+  });
+}
+
 /** A port that nothing listens on right now and that this process has not handed out before. */
 export async function freePort(host = '127.0.0.1', type: 'tcp' | 'udp' = 'tcp'): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = LOWEST_PORT + Math.floor(Math.random() * (belowEphemeral - LOWEST_PORT));
+    if (handedOut.has(port) || !(await canBind(host, type, port)) || !claim(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  // A long-lived grader (watch mode) may have handed out most of them: the kernel's then.
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await portFromKernel(host, type);
     if (!handedOut.has(port) && claim(port)) {
