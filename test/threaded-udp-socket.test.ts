@@ -10,7 +10,7 @@ import { pollUntil } from '../grader/run/deadline.ts';
 it('stamps each datagram when it arrived, though the main thread was blocked meanwhile', async () => {
   const socket = await ThreadedUdpSocket.open('127.0.0.1', 0);
   const stamps: number[] = [];
-  socket.onMessage((_data, _from, at) => stamps.push(at));
+  socket.onMessage(({ at }) => stamps.push(at));
   try {
     // Five datagrams 30 ms apart (a timer only ever fires late, so never closer), from another process.
     const sender = spawn(process.execPath, ['-e', `

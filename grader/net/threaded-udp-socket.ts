@@ -17,12 +17,30 @@ const CLOSE_MS = 2000;
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dgram = require('node:dgram');
-const { host, port, ipv6, limit } = workerData;
+const { host, port, ipv6, limit, answer } = workerData;
 const socket = dgram.createSocket({ type: ipv6 ? 'udp6' : 'udp4', reuseAddr: false });
 let forwarded = 0;
+const seen = new Set();
+let lastEcho;
+// How the thread itself answers, so no stall of the main thread delays an echo.
+function reply(data, rinfo) {
+  if (answer === 'echo') return (socket.send(data, rinfo.port, rinfo.address, () => {}), 'echoed');
+  if (answer !== 'drop-first-copy') return 'kept';
+  const text = data.toString('latin1');
+  if (!seen.has(text)) {
+    seen.add(text);
+    if (!lastEcho) return 'dropped';
+    socket.send(lastEcho, rinfo.port, rinfo.address, () => {});
+    return 'dropped, late duplicate sent';
+  }
+  lastEcho = data;
+  socket.send(data, rinfo.port, rinfo.address, () => {});
+  return 'echoed';
+}
 socket.on('message', (data, rinfo) => {
   const at = performance.timeOrigin + performance.now();
-  if (forwarded++ < limit) parentPort.postMessage({ kind: 'datagram', data, address: rinfo.address, port: rinfo.port, at });
+  const action = reply(data, rinfo);
+  if (forwarded++ < limit) parentPort.postMessage({ kind: 'datagram', data, address: rinfo.address, port: rinfo.port, at, action, lastEcho: action === 'dropped, late duplicate sent' ? lastEcho : undefined });
 });
 socket.on('error', (error) => parentPort.postMessage({ kind: 'error', message: error.code || error.message }));
 socket.bind({ port, address: host, exclusive: true }, () => parentPort.postMessage({ kind: 'bound', port: socket.address().port }));
@@ -33,7 +51,7 @@ parentPort.on('message', (order) => {
 `;
 
 type FromThread =
-  | { readonly kind: 'datagram'; readonly data: Uint8Array; readonly address: string; readonly port: number; readonly at: number }
+  | { readonly kind: 'datagram'; readonly data: Uint8Array; readonly address: string; readonly port: number; readonly at: number; readonly action: Action; readonly lastEcho?: Uint8Array }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'bound'; readonly port: number };
 
@@ -42,8 +60,29 @@ export interface Sender {
   readonly port: number;
 }
 
+/**
+ * What the socket's thread does with each datagram it reads: nothing ('keep'), send it back
+ * ('echo'), or drop the first copy of each text, answering it with the echo sent last (a late
+ * duplicate), and echo the copies after it ('drop-first-copy').
+ */
+export type Answer = 'keep' | 'echo' | 'drop-first-copy';
+/** What it did with one: the main thread hears of it after the fact. */
+export type Action = 'kept' | 'echoed' | 'dropped' | 'dropped, late duplicate sent';
+
+export interface Received {
+  readonly data: Buffer;
+  readonly from: Sender;
+  /** performance.now() at which the socket's thread read it. */
+  readonly at: number;
+  readonly action: Action;
+  /** The late duplicate sent for a dropped copy. */
+  readonly lateDuplicate?: Buffer;
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export class ThreadedUdpSocket {
-  private readonly handlers: Array<(data: Buffer, from: Sender, at: number) => void> = [];
+  private readonly handlers: Array<(received: Received) => void> = [];
   private readonly errorHandlers: Array<(message: string) => void> = [];
   private closed = false;
 
@@ -56,16 +95,21 @@ export class ThreadedUdpSocket {
     worker.on('message', (message: FromThread) => {
       if (message.kind === 'error') this.failed(message.message);
       if (message.kind !== 'datagram' || this.closed) return;
-      const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
-      // Each thread's clock counts from its own start: the stamp is moved onto this thread's.
-      const at = message.at - performance.timeOrigin;
-      for (const handler of this.handlers) handler(data, { address: message.address, port: message.port }, at);
+      const received: Received = {
+        data: asBuffer(message.data),
+        from: { address: message.address, port: message.port },
+        // Each thread's clock counts from its own start: the stamp is moved onto this thread's.
+        at: message.at - performance.timeOrigin,
+        action: message.action,
+        lateDuplicate: message.lastEcho && asBuffer(message.lastEcho),
+      };
+      for (const handler of this.handlers) handler(received);
     });
   }
 
   /** A socket bound to `host` (a loopback address, never a wildcard) on `port` (0: any). */
-  static open(host: string, port: number): Promise<ThreadedUdpSocket> {
-    const worker = new Worker(THREAD, { eval: true, workerData: { host, port, ipv6: net.isIPv6(host), limit: FORWARDED_DATAGRAMS } });
+  static open(host: string, port: number, answer: Answer = 'keep'): Promise<ThreadedUdpSocket> {
+    const worker = new Worker(THREAD, { eval: true, workerData: { host, port, ipv6: net.isIPv6(host), limit: FORWARDED_DATAGRAMS, answer } });
     return new Promise((resolve, reject) => {
       const failed = (error: Error) => reject(error);
       worker.once('error', failed);
@@ -87,7 +131,7 @@ export class ThreadedUdpSocket {
   }
 
   /** Runs for every datagram that arrives, with the performance.now() at which the socket's thread read it. */
-  onMessage(handler: (data: Buffer, from: Sender, at: number) => void): void {
+  onMessage(handler: (received: Received) => void): void {
     this.handlers.push(handler);
   }
 

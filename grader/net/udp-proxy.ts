@@ -101,7 +101,7 @@ export class UdpProxy {
     private readonly options: ProxyOptions,
   ) {
     this.name = options.name ?? 'lossy-link';
-    front.onMessage((data, from, at) => void this.fromClient(data, from.address, from.port, at));
+    front.onMessage(({ data, from, at }) => void this.fromClient(data, from.address, from.port, at));
     front.onError((message) => this.note(`front socket error ${message}`));
   }
 

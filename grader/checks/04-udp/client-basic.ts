@@ -3,7 +3,7 @@
 import { scenario } from '../lesson.ts';
 import { expectCleanExit } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
-import { DEFAULT_COUNT, expectDefaultCount, expectOnlyMessages, expectPrinted, FILE, failUnlessExited, graderServer, timing, watchPeer } from './client-run.ts';
+import { DEFAULT_COUNT, expectDefaultCount, expectOnlyMessages, expectPrinted, FILE, failUnlessExited, threadedServer, timing, watchPeer } from './client-run.ts';
 
 export const clientBasic = scenario('the client against a faithful echo server', () => ({}), [
   {
@@ -12,8 +12,7 @@ export const clientBasic = scenario('the client against a faithful echo server',
     hint: 'Send `msg ${seq}` to PORT and HOST from the environment, print the echo\'s text with console.log(reply.toString()), and close the socket after the last one.',
     async run(context) {
       const n = DEFAULT_COUNT;
-      const server = await graderServer(context, 'echo-server');
-      server.onDatagram((datagram) => void server.send(datagram.data, datagram.port, datagram.address).catch(() => {}));
+      const server = await threadedServer(context, 'echo-server', 'echo');
       const program = context.start(FILE, { port: server.port, args: [] });
       const run = watchPeer(server, program, timing(context, 20_000));
       const ending = await run.ending;

@@ -5,7 +5,7 @@ import { fail } from '../check.ts';
 import { scenario } from '../lesson.ts';
 import { hostPort } from '../shared/listening.ts';
 import { expectPrintedWasDelivered } from './client-output.ts';
-import { expectOnlyMessages, expectPrinted, FILE, failUnlessExited, graderServer, show, timing, watchPeer } from './client-run.ts';
+import { expectOnlyMessages, expectPrinted, FILE, failUnlessExited, show, threadedServer, timing, watchPeer } from './client-run.ts';
 import { sendCounts } from './client-watch.ts';
 import { SHORT_GAP_MS, SHORT_GAPS_ALLOWED, shortGaps } from './client-pacing.ts';
 import { diagnoses } from './diagnoses.ts';
@@ -20,32 +20,19 @@ export const clientRetransmits = scenario('the client when each first copy is lo
     hint: diagnoses['never-retransmits'].hint,
     async run(context) {
       const n = 3;
-      const server = await graderServer(context, 'echo-server');
-      const seen = new Set<string>();
+      // Its thread drops each first copy, answering it with a late duplicate of the echo before.
+      const server = await threadedServer(context, 'echo-server', 'drop-first-copy');
       const delivered = new Set<string>();
       /** Tries of a message read after its echo was sent, each at a timer's pace after the try before. */
       const afterEcho = new Map<string, number>();
       const lastTry = new Map<string, number>();
-      let lastEcho: Buffer | undefined;
-      server.onDatagram((datagram) => {
+      server.onDatagram((datagram, action) => {
         const text = datagram.data.toString('latin1');
         const paced = datagram.at - (lastTry.get(text) ?? -Infinity) >= SHORT_GAP_MS;
         lastTry.set(text, datagram.at);
-        if (!seen.has(text)) {
-          // Lost on the way, as datagrams are: only a retransmission gets an answer.
-          seen.add(text);
-          context.transcript.note('echo-server', `drops this first copy of ${show(text)}, as a lossy network would`);
-          if (lastEcho) {
-            // What a late duplicate looks like: an echo of an earlier message, arriving now.
-            context.transcript.note('echo-server', `sends a late duplicate of the echo ${show(lastEcho.toString('latin1'))} instead`);
-            void server.send(lastEcho, datagram.port, datagram.address).catch(() => {});
-          }
-          return;
-        }
+        if (action !== 'echoed') return;
         if (delivered.has(text) && paced) afterEcho.set(text, (afterEcho.get(text) ?? 0) + 1);
         delivered.add(text);
-        lastEcho = datagram.data;
-        void server.send(datagram.data, datagram.port, datagram.address).catch(() => {});
       });
       const program = context.start(FILE, { port: server.port, args: [String(n)] });
       const run = watchPeer(server, program, timing(context, 30_000));

@@ -1,7 +1,7 @@
 // Lesson 4's client runs: the grader plays the echo server (faithful, lossy or silent), starts
 // client.ts against it and watches every datagram it sends; and the judgements every run shares.
 import { escapeBytes } from '../../net/escape.ts';
-import { ThreadedUdpSocket } from '../../net/threaded-udp-socket.ts';
+import { ThreadedUdpSocket, type Action, type Answer } from '../../net/threaded-udp-socket.ts';
 import { describeDatagram, udpAddress, UdpPeer, type Datagram } from '../../net/udp-peer.ts';
 import { formatDuration } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
@@ -44,25 +44,33 @@ export async function graderServer(context: CheckContext, name: string, options:
   return peer;
 }
 
-export interface SilentListener {
+export interface ThreadedServer {
   readonly port: number;
-  onDatagram(handler: (datagram: Datagram) => void): void;
+  onDatagram(handler: (datagram: Datagram, action: Action) => void): void;
 }
 
-/** A grader socket that never answers, read on a thread of its own: each try is timed when it arrived. */
-export async function silentListener(context: CheckContext, name: string): Promise<SilentListener> {
-  const socket = await ThreadedUdpSocket.open(context.host, await context.freePort('udp'));
+/**
+ * A grader socket on a thread of its own that answers as `answer` says (never, echoing, or
+ * dropping each first copy): each try is timed when it arrived, and no stall of the grader's main
+ * thread delays an answer (a 20 ms timer gives up 400 ms after its first try).
+ */
+export async function threadedServer(context: CheckContext, name: string, answer: Answer): Promise<ThreadedServer> {
+  const socket = await ThreadedUdpSocket.open(context.host, await context.freePort('udp'), answer);
   context.onCleanup(() => socket.close());
   socket.onError((message) => context.transcript.note(name, `socket error ${message}`));
-  const handlers: Array<(datagram: Datagram) => void> = [];
-  socket.onMessage((data, from, at) => {
-    context.transcript.note(name, `received ${describeDatagram(data)} from ${udpAddress(from.address, from.port)}`);
-    for (const handler of handlers) handler({ data, ...from, at });
+  const handlers: Array<(datagram: Datagram, action: Action) => void> = [];
+  socket.onMessage(({ data, from, at, action, lateDuplicate }) => {
+    const where = udpAddress(from.address, from.port);
+    context.transcript.note(name, `received ${describeDatagram(data)} from ${where}`);
+    if (action === 'echoed') context.transcript.note(name, `sent ${describeDatagram(data)} to ${where}`);
+    if (action.startsWith('dropped')) context.transcript.note(name, `drops this first copy of ${show(data.toString('latin1'))}, as a lossy network would`);
+    if (lateDuplicate) context.transcript.note(name, `sends a late duplicate of the echo ${show(lateDuplicate.toString('latin1'))} instead`);
+    for (const handler of handlers) handler({ data, ...from, at }, action);
   });
   return { port: socket.port, onDatagram: (handler) => void handlers.push(handler) };
 }
 
-export function watchPeer(peer: Pick<SilentListener, 'onDatagram'>, program: RunningProgram, time: Timing, rule?: (sends: readonly ClientSend[]) => string | undefined): WatchedRun {
+export function watchPeer(peer: Pick<ThreadedServer, 'onDatagram'> | Pick<UdpPeer, 'onDatagram'>, program: RunningProgram, time: Timing, rule?: (sends: readonly ClientSend[]) => string | undefined): WatchedRun {
   return watchClient({
     program,
     ...time,

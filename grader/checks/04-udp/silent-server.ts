@@ -8,7 +8,7 @@ import { need, scenario } from '../lesson.ts';
 import { crashReport, outputLines } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
 import { enoughGaps, expectRetryWindow, GAPS_JUDGED, MAX_RETRY_MS, MIN_RETRY_MS } from './client-pacing.ts';
-import { FILE, failUnlessExited, MAX_TRIES, show, silentListener, timing, watchPeer } from './client-run.ts';
+import { FILE, failUnlessExited, MAX_TRIES, show, threadedServer, timing, watchPeer } from './client-run.ts';
 import { sendCounts, type ClientSend, type WatchedRun } from './client-watch.ts';
 import { diagnoses } from './diagnoses.ts';
 
@@ -24,7 +24,7 @@ export const silentServer = scenario('the client when nothing answers', (): Sile
     hint: 'Retransmit from a timer of 100 ms to 1 s that you restart after every try: the next try goes out one timeout after the previous one.',
     async run(context, session) {
       const n = 2;
-      const server = await silentListener(context, 'silent-server');
+      const server = await threadedServer(context, 'silent-server', 'keep');
       const program = context.start(FILE, { port: server.port, args: [String(n)] });
       let reached!: () => void;
       const enough = new Promise<void>((resolve) => (reached = resolve));
