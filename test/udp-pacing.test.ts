@@ -33,9 +33,8 @@ describe('the retry window', () => {
     expect(diagnosisOf([0, 50, 100, 150, 200, 250, 300])).toBe('retry-timer-too-short');
   });
 
-  it('names a short timer whose tries a loaded grader read in backlogs of varying size, most gaps 0', () => {
-    // A 20 ms timer read late again and again: most gaps are 0, but the tries come 1, 3, 2, 4 at a time.
-    expect(diagnosisOf([0, 40, 40, 40, 60, 60, 120, 120, 120, 120, 140])).toBe('retry-timer-too-short');
+  it('names bursts a client starved of CPU split in the middle', () => {
+    expect(diagnosisOf([0, 0, 0, 200, 215, 215, 400, 400, 400, 600, 612])).toBe('sends-bursts');
   });
 
   it('names bursts of two copies, and bursts of which the grader read two at once', () => {
