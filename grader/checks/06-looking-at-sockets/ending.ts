@@ -17,9 +17,9 @@ export interface LeftOpen {
 }
 
 /** Finds a socket the program left open, looking when asked. */
-export type LeftOpenFinder = () => LeftOpen | undefined;
+export type LeftOpenFinder = () => LeftOpen | undefined | Promise<LeftOpen | undefined>;
 
-export function connectionLeftOpen(server: GraderServer): LeftOpenFinder {
+export function connectionLeftOpen(server: GraderServer): () => LeftOpen | undefined {
   return () => {
     const open = server.peers.filter((peer) => !peer.gotEnd && !peer.closed);
     if (!open.length) return undefined;
@@ -31,8 +31,8 @@ export function connectionLeftOpen(server: GraderServer): LeftOpenFinder {
 }
 
 export function connectLeftTrying(port: number, watch: SocketWatch): LeftOpenFinder {
-  return () => {
-    if (!watch.look()) return undefined;
+  return async () => {
+    if (!(await watch.lookNow())) return undefined;
     return {
       actual: `its socket to port ${port} still in SYN-SENT (still connecting)`,
       diagnosis: withFact(diagnoses['timeout-leaves-socket'], `It printed "${port} timeout" but left that socket open.`),
@@ -41,7 +41,7 @@ export function connectLeftTrying(port: number, watch: SocketWatch): LeftOpenFin
 }
 
 /** The first of these servers with a connection from the program still open. */
-export function anyLeftOpen(servers: Iterable<GraderServer>): LeftOpenFinder {
+export function anyLeftOpen(servers: Iterable<GraderServer>): () => LeftOpen | undefined {
   return () => {
     for (const server of servers) {
       const open = connectionLeftOpen(server)();
@@ -67,7 +67,7 @@ export async function expectExitAfterAnswers(context: CheckContext, run: Run, le
   const endedAt = program.running ? undefined : (run.exitedAt ?? Date.now());
   const after = (endedAt ?? Date.now()) - lastLineAt;
   if (endedAt !== undefined && endedAt - since() <= limit) return;
-  const open = endedAt === undefined ? leftOpen?.() : undefined;
+  const open = endedAt === undefined ? await leftOpen?.() : undefined;
   fail(`${FILE} ${FILE_ARGS(run).slice(0, 60)} printed every answer but was still running ${formatDuration(after)} later: close every socket and let the program end`, {
     expected: `the process gone within ${formatDuration(limit)} of its last line`,
     actual: endedAt === undefined ? `still running${open ? `, ${open.actual}` : ''}` : `${describeExit(program.exit!)} ${formatDuration(after)} after its last line`,

@@ -1,7 +1,9 @@
 // Lesson 6: the kernel's TCP socket table, /proc/net/tcp(6), as the grader reads it: the
-// accept queue of a listener, and the sockets in a state whose peer is a given host:port.
+// accept queue of a listener, and what to look for to find the sockets in a state whose peer is
+// a given host:port (looked for on a thread: table-thread.ts).
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import type { TableQuery } from './table-thread.ts';
 
 /** The 16 bytes of an IPv6 address ("::1", "fe80::1:2"). */
 function ipv6Bytes(host: string): number[] {
@@ -45,18 +47,6 @@ function procTcpText(ipv6: boolean): string | undefined {
   }
 }
 
-/** Looks this close together share one read: many watches run at once, in one grading and across gradings. */
-const SHARED_LOOK_MS = 10;
-const lastLooks = new Map<boolean, { readonly text: string | undefined; readonly at: number }>();
-
-function sharedLook(ipv6: boolean): { readonly text: string | undefined; readonly at: number } {
-  const last = lastLooks.get(ipv6);
-  if (last && Date.now() - last.at < SHARED_LOOK_MS) return last;
-  const look = { text: procTcpText(ipv6), at: Date.now() };
-  lastLooks.set(ipv6, look);
-  return look;
-}
-
 /** Length of the accept queue of the LISTEN socket on host:port, per /proc/net/tcp. */
 export function acceptQueueLength(host: string, port: number): number | undefined {
   const local = procEndpoint(host, port);
@@ -74,21 +64,10 @@ export function acceptQueueLength(host: string, port: number): number | undefine
 const STATE_CODES = { ESTABLISHED: ['01'], 'SYN-SENT': ['02'], HELD: ['01', '04', '05', '08'] } as const;
 export type WatchedState = keyof typeof STATE_CODES;
 
-const INODE = 9;
-
 /** Half-closed by this end (end()): FIN-WAIT-1 and FIN-WAIT-2. */
-const HALF_CLOSED = new Set(['04', '05']);
+const HALF_CLOSED = ['04', '05'];
 
-/**
- * The local end of every socket in `state` whose peer is host:port, each with whether it is
- * half-closed by this end, per /proc/net/tcp(6) as read at `at` (Date.now()); undefined if it cannot be read.
- */
-export function socketsTo(host: string, port: number, state: WatchedState): { readonly sockets: Map<string, { readonly halfClosed: boolean }>; readonly at: number } | undefined {
-  const remote = procEndpoint(host, port);
-  const { text, at } = sharedLook(net.isIPv6(host));
-  if (text === undefined) return undefined;
-  const codes: readonly string[] = STATE_CODES[state];
-  const held = (fields: string[]) => state !== 'HELD' || fields[INODE] !== '0';
-  const matching = rowsMentioning(text, remote).filter((fields) => fields[2] === remote && codes.includes(fields[3]!) && held(fields));
-  return { sockets: new Map(matching.map((fields) => [fields[1]!, { halfClosed: HALF_CLOSED.has(fields[3]!) }])), at };
+/** What a watch of the sockets in `state` whose peer is host:port looks for in the table. */
+export function watchQuery(host: string, port: number, state: WatchedState): TableQuery {
+  return { ipv6: net.isIPv6(host), remote: procEndpoint(host, port), states: STATE_CODES[state], halfClosed: HALF_CLOSED, heldOnly: state === 'HELD' };
 }

@@ -34,7 +34,7 @@ export const silentServerChecks: PortsCheck[] = [
       const port = await context.freePort();
       const server = await openPort(context, port, 'silent');
       const silentClaim = claim(port, server);
-      const watch = SocketWatch.start(context, port, 'HELD');
+      const watch = await SocketWatch.start(context, port, 'HELD');
       const run = startChecker(context, [String(port)]);
       session.silent = { run, server, watch };
       const lines = await untilLinesOrExit(run, 1, context.ms(RUN_MS));
@@ -68,8 +68,8 @@ export const silentServerChecks: PortsCheck[] = [
         });
       }
       // Held half-closed: end(), where destroy() was needed.
+      await watch.stop();
       expectClosedPromptly(server.port, watch, watch.sawHalfClosed ? diagnoses['end-waits-for-fin'] : undefined);
-      watch.stop();
     },
   },
 ];

@@ -1,14 +1,11 @@
 // Lesson 6: how long the program's own sockets stay in a state, per the kernel's socket table.
-// The grader reads /proc/net/tcp(6) on a timer while a run lasts. A socket seen at two looks
-// existed at least from the first to the last, whatever the load: a slow grader looks less
-// often, which can only make a time it proves shorter, never longer. So "held at least N ms"
+// A thread of the grader reads /proc/net/tcp(6) every 40 ms while a run lasts (table-thread.ts).
+// A socket seen at two looks existed at least from the first to the last, whatever the load: a
+// look taken late can only make a time it proves shorter, never longer. So "held at least N ms"
 // rests on what the kernel showed, not on when a line reached the grader through a pipe.
-import { socketsTo, type WatchedState } from './proc-tcp.ts';
+import { watchQuery, type WatchedState } from './proc-tcp.ts';
+import { TableWatch, type TableLook } from './table-thread.ts';
 import type { CheckContext } from '../check.ts';
-
-// Each look makes the kernel walk its whole TCP table (milliseconds of CPU, whatever the socket
-// count); 40 ms apart still times a 2 s timeout to within 2%.
-const LOOK_MS = 40;
 
 /** One of the program's sockets: the first and last look that found it, and the last look before that did not. */
 export interface Sighting {
@@ -23,56 +20,57 @@ export interface Sighting {
 
 export class SocketWatch {
   readonly sightings = new Map<string, Sighting>();
-  /** False where the kernel's table cannot be read: the watch then proves nothing. */
-  readonly readable: boolean;
-  private readonly ignored: ReadonlySet<string>;
-  private lastLookAt?: number;
-  private timer?: NodeJS.Timeout;
+  /** Whether a socket of the program was there at the last look. */
+  private seenNow = false;
 
-  /** Watches sockets in `state` whose peer is host:port, except those there now (the grader's own). */
-  constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly state: WatchedState,
-  ) {
-    const now = socketsTo(host, port, state);
-    this.readable = now !== undefined;
-    this.ignored = new Set(now?.sockets.keys() ?? []);
-    this.lastLookAt = now?.at ?? Date.now();
-  }
+  private constructor(
+    /** False where the kernel's table cannot be read: the watch then proves nothing. */
+    readonly readable: boolean,
+    /** The sockets there at the first look: the grader's own. */
+    private readonly ignored: ReadonlySet<string>,
+    private lastLookAt: number,
+    private readonly looking?: TableWatch,
+  ) {}
 
-  static start(context: CheckContext, port: number, state: WatchedState): SocketWatch {
-    const watch = new SocketWatch(context.host, port, state);
-    if (!watch.readable) return watch;
-    watch.timer = setInterval(() => watch.look(), LOOK_MS);
-    context.onCleanup(() => watch.stop());
+  /** Watches sockets in `state` whose peer is the context's host and `port`, except those there now (the grader's own). */
+  static async start(context: CheckContext, port: number, state: WatchedState): Promise<SocketWatch> {
+    let watch: SocketWatch | undefined;
+    const early: TableLook[] = [];
+    const { watch: looking, first } = await TableWatch.start(watchQuery(context.host, port, state), (look) => (watch ? watch.take(look) : early.push(look)));
+    const readable = first.found !== undefined;
+    watch = new SocketWatch(readable, new Set(first.found?.map(([local]) => local)), first.at, readable ? looking : undefined);
+    context.onCleanup(() => looking.stop());
+    if (!readable) await looking.stop();
+    for (const look of early) watch.take(look);
     return watch;
   }
 
-  /** Looks once; returns whether any of the program's sockets is there now. */
-  look(): boolean {
-    if (!this.readable) return false;
-    const before = this.lastLookAt;
-    const look = socketsTo(this.host, this.port, this.state);
-    const locals = [...(look?.sockets ?? [])].filter(([local]) => !this.ignored.has(local));
-    // When the table was read, which may be a moment ago: another watch's read is shared.
-    const now = look?.at ?? Date.now();
-    for (const [local, { halfClosed }] of locals) {
-      const known = this.sightings.get(local);
-      if (known) {
-        known.lastSeenAt = now;
-        known.halfClosed ||= halfClosed;
-      } else {
-        this.sightings.set(local, { local, firstSeenAt: now, lastSeenAt: now, lastMissAt: before, halfClosed });
-      }
-    }
-    this.lastLookAt = now;
-    return locals.length > 0;
+  /** Looks once more; resolves to whether any of the program's sockets is there now. */
+  async lookNow(): Promise<boolean> {
+    await this.looking?.lookNow();
+    return this.seenNow;
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+  /** A last look, then no more. */
+  async stop(): Promise<void> {
+    await this.looking?.stop();
+  }
+
+  private take(look: TableLook): void {
+    if (look.found === undefined || look.at < this.lastLookAt) return;
+    const before = this.lastLookAt;
+    const locals = look.found.filter(([local]) => !this.ignored.has(local));
+    for (const [local, halfClosed] of locals) {
+      const known = this.sightings.get(local);
+      if (known) {
+        known.lastSeenAt = look.at;
+        known.halfClosed ||= halfClosed;
+      } else {
+        this.sightings.set(local, { local, firstSeenAt: look.at, lastSeenAt: look.at, lastMissAt: before, halfClosed });
+      }
+    }
+    this.lastLookAt = look.at;
+    this.seenNow = locals.length > 0;
   }
 
   /** The first of the program's sockets seen, if any. */

@@ -26,7 +26,7 @@ export const timeoutCheck: PortsCheck = {
     const port = await context.freePort();
     await listenWithoutAnswering(context, port);
     context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
-    const watch = SocketWatch.start(context, port, 'SYN-SENT');
+    const watch = await SocketWatch.start(context, port, 'SYN-SENT');
     const run = startChecker(context, [String(port)]);
     // Once the kernel has shown the connect unanswered for far longer than the contract's 2 s, a
     // line can only be too late: no need to wait out the whole run.
@@ -36,8 +36,7 @@ export const timeoutCheck: PortsCheck = {
     if (watch.first) context.transcript.note('grader', `${FILE}'s connect to ${hostPort(context.host, port)} was seen in SYN-SENT: its SYN is unanswered`);
     expectTimeoutWindow(context, run, port, watch.first);
     await expectExitAfterAnswers(context, run, connectLeftTrying(port, watch));
-    watch.look();
-    watch.stop();
+    await watch.stop();
     expectConnectGivenUp(port, watch);
   },
 };

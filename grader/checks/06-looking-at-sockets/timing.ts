@@ -46,9 +46,8 @@ export function expectConnectGivenUp(port: number, watch: SocketWatch): void {
   });
 }
 
-/** Fails if the kernel showed the program still holding its connection to an open port for longer than HOLD_MS. */
+/** Fails if the kernel showed the program still holding its connection to an open port for longer than HOLD_MS (after the watch's last look). */
 export function expectClosedPromptly(port: number, watch: SocketWatch, diagnosis: Diagnosis = diagnoses['holds-open-connection']): void {
-  watch.look();
   const proven = watch.longestProvenMs();
   if (proven <= HOLD_MS) return;
   fail(`${FILE} kept its connection to the open port ${port} open (established or half-closed) for ${formatDuration(proven)} at least, per the kernel's socket table`, {
