@@ -1,6 +1,7 @@
 // Lesson 6: twenty ports in one run, open, closed and (on Linux) one unanswered, then again
 // after the grader flipped some: lines in argument order, every "open" a real connection,
-// every run a fresh look.
+// every run a fresh look. The second run leaves the unanswered port out: the first judged it,
+// and waiting out its 2 s again would double the scenario's time.
 import type { CheckContext } from '../check.ts';
 import type { Random } from '../../net/random.ts';
 import { MIX_SIZE, RUN_MS } from './contract.ts';
@@ -57,7 +58,7 @@ const described = (mix: Mix) => mix.ports.map((port) => `${port} ${mix.states.ge
 async function checkMix(context: CheckContext, mix: Mix, round: string, changed: ReadonlySet<number>): Promise<Run> {
   const claims = mix.ports.filter((port) => mix.states.get(port) === 'open').map((port) => claim(port, mix.servers.get(port)!));
   const run = startChecker(context, mix.ports.map(String));
-  expectMix(context, run, await untilLinesOrExit(run, MIX_SIZE, context.ms(RUN_MS)), mix, round, changed);
+  expectMix(context, run, await untilLinesOrExit(run, mix.ports.length, context.ms(RUN_MS)), mix, round, changed);
   await expectConnected(context, run, claims);
   await expectExitAfterAnswers(context, run, anyLeftOpen(mix.servers.values()));
   return run;
@@ -75,6 +76,7 @@ export const mixedCheck: TwentyPortsCheck = {
     session.mixed = await checkMix(context, mix, 'first run', new Set());
     const changed = await flip(context, mix, random);
     context.transcript.note('grader', `flipped ${[...changed].join(', ')}; ports now: ${described(mix)}`);
-    await checkMix(context, mix, 'second run, after the grader flipped some ports', changed);
+    const answered = { ...mix, ports: mix.ports.filter((port) => mix.states.get(port) !== 'timeout') };
+    await checkMix(context, answered, 'second run, after the grader flipped some ports', changed);
   },
 };
