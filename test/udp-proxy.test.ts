@@ -23,7 +23,7 @@ describe('the lossy link plan', () => {
     expect(plan(42, 'up', 100)).not.toEqual(plan(42, 'down', 100));
   });
 
-  it('loses about 25%, duplicates about 10% and delays within 0..60 ms, for many seeds', () => {
+  it(`loses about 25%, duplicates about 10% and delays within 0..${LOSSY.maxDelayMs} ms, for many seeds`, () => {
     for (const seed of [1, 7, 11, 13, 999, 123456]) {
       for (const direction of ['up', 'down'] as const) {
         const fates = plan(seed, direction, 400);
@@ -70,7 +70,7 @@ describe('a live proxy', () => {
       const reachedEcho = up.reduce((sum, fate) => sum + fate.delaysMs.length, 0);
       const down = plan(seed, 'down', reachedEcho);
       const repliesDue = down.reduce((sum, fate) => sum + fate.delaysMs.length, 0);
-      // Every copy is delayed at most 60 ms each way; wait for the plan's totals, with a wide deadline.
+      // Every copy is delayed at most LOSSY.maxDelayMs each way; wait for the plan's totals, with a wide deadline.
       const settled = () => proxy.counts.up === count && echo.received.length === reachedEcho && replies.length === repliesDue;
       await pollUntil(() => (settled() ? true : undefined), 10_000, 'every planned copy to arrive').catch(() => {});
       expect(proxy.counts.up).toBe(count);

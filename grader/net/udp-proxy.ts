@@ -23,7 +23,7 @@ export interface LinkRates {
   readonly maxDelayMs: number;
 }
 
-export const LOSSY: LinkRates = { drop: 0.25, duplicate: 0.1, maxDelayMs: 60 };
+export const LOSSY: LinkRates = { drop: 0.25, duplicate: 0.1, maxDelayMs: 30 };
 
 export interface Fate {
   readonly dropped: boolean;

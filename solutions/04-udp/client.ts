@@ -7,7 +7,7 @@ const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 65432);
 const COUNT = Number(process.argv[2] ?? 5);
 /** How long to wait for an echo before sending again: between 100 ms and 1 s. */
-const TIMEOUT_MS = 200;
+const TIMEOUT_MS = 150;
 const MAX_TRIES = 20;
 
 const socket = dgram.createSocket(net.isIPv6(HOST) ? 'udp6' : 'udp4');

@@ -13,7 +13,7 @@ import { expectOnlyMessages, expectPrinted, FILE, failUnlessExited, graderServer
 import { sendCounts, watchClient, type ClientSend, type Ending, type WatchedRun } from './client-watch.ts';
 import { diagnoses } from './diagnoses.ts';
 
-const LOSSY_COUNT = 30;
+const LOSSY_COUNT = 24;
 /** Total datagrams allowed behind the lossy link: about 1.8 tries per message are needed on average. */
 const MAX_SENDS_PER_MESSAGE = 6;
 
