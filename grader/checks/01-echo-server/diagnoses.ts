@@ -19,7 +19,8 @@ export const diagnoses = defineDiagnoses({
   'newline-per-chunk': 'Extra newline bytes came back: something adds "\\n" to each chunk (console.log-style or `${chunk}\\n`). Echo the bytes exactly.',
   'echoes-part': 'Fewer bytes came back than were sent: every "data" chunk must be written back, not only the first one.',
   'closes-without-echo': 'Keep the connection open and echo every "data" chunk until the client ends.',
-  'destroys-on-end': 'socket.destroy() or resetAndDestroy() on "end" drops the bytes still queued for the client. socket.end() flushes them first, then sends FIN.',
+  'destroys-on-end':
+    'The socket was torn down while bytes were still queued for the client: socket.destroy() or resetAndDestroy() on "end" drops them, and so do process.exit() (the process is gone before they are sent) and a for await (const chunk of socket) loop, which destroys the socket when it ends. socket.end() flushes them first, then sends FIN; with for await, loop over socket.iterator({ destroyOnReturn: false }) and call socket.end() after the loop.',
   'still-listening': 'It still listens: the listening socket keeps the process alive. Call server.close() when the client connects.',
   'timer-keeps-alive':
     "It no longer listens and its client is gone, yet it is still running: something else keeps Node's event loop alive, such as a setTimeout or setInterval never cleared. Clear it (clearTimeout) once a client connects, or unref() it.",
