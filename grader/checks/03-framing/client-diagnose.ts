@@ -8,8 +8,8 @@ import { reversed } from './frames.ts';
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 
 /** The mistake frame `index` shows, holding `got` instead of `line`; undefined for the check's own hint. */
-export function diagnoseSentFrame(line: string, got: Buffer | undefined, index: number): Diagnosis | undefined {
-  if (!got) return undefined;
+export function diagnoseSentFrame(line: string, got: Buffer | undefined, index: number, onlyUnterminatedLastMissing = false): Diagnosis | undefined {
+  if (!got) return onlyUnterminatedLastMissing ? diagnoses['drops-unterminated-last-line'] : undefined;
   if (got.equals(Buffer.from(`${line}\n`))) return diagnoses['frame-includes-newline'];
   const cuts = [line.trim(), line.trimStart(), line.trimEnd()].filter((cut) => cut !== line);
   if (cuts.some((cut) => got.equals(Buffer.from(cut)))) {

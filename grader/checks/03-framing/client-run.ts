@@ -36,7 +36,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
     hint: 'For each line (without its newline), send a 4-byte big-endian length of its UTF-8 bytes, then those bytes: encode first (Buffer.from(line)), then take .length.',
     async run(context, session) {
       const plan = planClientRun(context.random('client lines'));
-      const run = await startClientAgainstFrameServer(context, CLIENT, plan.lines, { profile: { up: 'coalesce', down: 'mixed' }, script: plan.script });
+      const run = await startClientAgainstFrameServer(context, CLIENT, plan.lines, { profile: { up: 'coalesce', down: 'mixed' }, script: plan.script, lastLineUnterminated: true });
       session.main = { plan, run, exitedAt: run.client.exited.then(() => Date.now()) };
       const { client, connection } = run;
       const expected = plan.lines.map((line) => Buffer.from(line, 'utf8'));
@@ -52,7 +52,7 @@ export const clientRun = scenario('one run of client.ts, its lines answered cut 
           actual: got
             ? `frame ${i + 1}: ${showPayload(got)}`
             : `${connection.frames.length} frames, then ${connection.pending.length} bytes that do not make a whole frame${connection.pending.length ? `: ${escapeText(connection.pending.toString('latin1'), 24)}` : ''}`,
-          diagnosis: diagnoseSentFrame(plan.lines[i]!, got, i),
+          diagnosis: diagnoseSentFrame(plan.lines[i]!, got, i, i === expected.length - 1 && connection.frames.length === i),
         });
       }
     },

@@ -55,6 +55,8 @@ export interface ClientRunOptions {
   readonly script?: FrameScript;
   /** Names the proxy's plan when stdin is a stream. */
   readonly purpose?: string;
+  /** stdin ends right after the last line, with no newline (as `printf 'a\nb'` does): it is a line all the same. */
+  readonly lastLineUnterminated?: boolean;
 }
 
 export interface LaunchedClient {
@@ -63,6 +65,11 @@ export interface LaunchedClient {
   readonly server: GraderServer;
   /** The first connection the grader's server accepted, once there is one. */
   connection(): FrameServerConnection | undefined;
+}
+
+function stdinOf(lines: readonly string[], lastLineUnterminated: boolean): string {
+  const text = lines.map((line) => `${line}\n`).join('');
+  return lastLineUnterminated && lines.at(-1) ? text.slice(0, -1) : text;
 }
 
 /** Starts the grader's server, the proxy and client.ts, without waiting for it to connect. */
@@ -80,7 +87,8 @@ export async function launchClientAgainstFrameServer(
   context.onCleanup(() => server.close());
   const lines = input instanceof Readable ? undefined : input;
   const proxy = await startProxy(context, serverPort, options.profile, options.purpose ?? `client ${lines?.length ?? 0}`);
-  const stdin = lines ? lines.map((line) => `${line}\n`).join('') : (input as Readable);
+  const stdin = lines ? stdinOf(lines, options.lastLineUnterminated ?? false) : (input as Readable);
+  if (lines && options.lastLineUnterminated) context.transcript.note('grader', `stdin of ${file}: ${lines.length} lines, the last with no newline after it`);
   const client = context.start(file, { port: proxy.port, stdin, outputCapBytes: options.outputCapBytes });
   return { client, proxy, server, connection: () => connection };
 }

@@ -25,6 +25,8 @@ export const diagnoses = defineDiagnoses({
   // The server: how connections end.
   'destroys-with-replies-queued':
     'The socket was destroyed while replies were still queued in it. socket.destroy() drops them, and so does a `for await (const chunk of socket)` loop, which destroys the socket when it ends. Call socket.end() (with socket.iterator({ destroyOnReturn: false }) if you loop with for await).',
+  'writes-after-auto-end':
+    'Replies were refused after the client ended (the server logged EPIPE or ERR_STREAM_WRITE_AFTER_END): with the default allowHalfOpen: false, Node ends your side right after "end", so a reply written after an await or a timer has nowhere to go. Create the server with net.createServer({ allowHalfOpen: true }, …) and call socket.end() yourself once the last reply is written.',
   'never-ends-connection': 'With allowHalfOpen: true, Node leaves your side open after the client ends. Handle "end" with socket.end().',
   'shares-one-buffer':
     'The replies are wrong only when two clients send at once: their bytes were mixed. Keep the buffer (or decoder) inside the connection callback, one per socket.',
@@ -45,6 +47,8 @@ export const diagnoses = defineDiagnoses({
     'One client sent a length above the limit, and the server closed other clients\' connections too. The mistake is that one connection\'s: destroy that socket only.',
   'stops-listening-on-oversized':
     'After closing a connection for its length the server stopped accepting new ones: server.close() closes the listener, not the connection. Call destroy() on that socket and leave the server listening.',
+  'refusal-names-no-client':
+    'Whoever runs the server reads that line to find who sent the bad frame, among many clients: name the client in it, `${socket.remoteAddress}:${socket.remotePort}` (read them when the connection is accepted; after destroy() they are gone).',
   'rejects-frame-of-max':
     'A frame of exactly MAX_FRAME_BYTES was refused: the limit is inclusive. Refuse a length only when it is greater than MAX_FRAME_BYTES (>, not >=).',
   'silent-oversized-close':
@@ -56,6 +60,8 @@ export const diagnoses = defineDiagnoses({
   'trims-lines':
     'It was trimmed before it was sent. A message is every byte of the line but the newline; send it as readline gives it, without trim().',
   'length-in-characters': 'The length prefix counts bytes: Buffer.from(line) first, then its .length.',
+  'drops-unterminated-last-line':
+    'Every line was sent but the last, which had no newline after it (stdin ended right after it, as `printf \'a\\nb\'` or a file without a final newline does). It is a line all the same: when stdin ends, send what is left unfinished, if anything (readline does this for you).',
   'frame-for-empty-stdin': 'An empty stdin has no lines, not one empty line: send a frame only for each line readline gives you.',
   // The client: what it prints.
   'computes-reply':

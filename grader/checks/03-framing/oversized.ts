@@ -8,6 +8,7 @@ import { describeExit } from '../../run/program.ts';
 import { fail, withFact, type CheckContext } from '../check.ts';
 import type { ScenarioCheck } from '../lesson.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
+import { hostPort } from '../shared/listening.ts';
 import { diagnoses } from './diagnoses.ts';
 import { expectReplies } from './replies.ts';
 import { newConnection, servedOf, type ServedRun, type ServerSession } from './server-session.ts';
@@ -105,6 +106,7 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
     await sleep(context.ms(200));
 
     const over = await newConnection(context, run, 'client-15', diagnoses['stops-accepting']);
+    const overFrom = { address: over.socket.localAddress!, port: over.socket.localPort! };
     await over.send(Buffer.concat([prefix(PROTOCOL_MAX_FRAME_BYTES + 1), random.bytes(16)]));
     await expectClosed(context, run, over, `a length prefix of ${PROTOCOL_MAX_FRAME_BYTES + 1}, one above the limit`, PROTOCOL_MAX_FRAME_BYTES + 1);
     const typedLength = TYPED_TEXT.readUInt32BE(0);
@@ -114,6 +116,7 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
       throw error;
     };
     const typed = await newConnection(context, run, 'client-16', withFact(diagnoses['stops-listening-on-oversized'], 'It stopped after it closed a connection for a length above the limit.')).catch(diedOf(overWhat));
+    const typedFrom = { address: typed.socket.localAddress!, port: typed.socket.localPort! };
     await typed.send(TYPED_TEXT);
     await expectClosed(context, run, typed, `"hello\\n", as nc sends it (the length ${typedLength})`, typedLength);
 
@@ -144,13 +147,27 @@ export const oversizedCheck: ScenarioCheck<ServerSession> = {
 
     // The line on stderr may arrive a moment after the close.
     const said = () => server.stderr.text.slice(stderrBefore);
-    const named = () => mentions(said(), PROTOCOL_MAX_FRAME_BYTES + 1) && mentions(said(), typedLength);
-    await pollUntil(() => (named() ? true : undefined), context.ms(1000), 'a line on stderr naming each refused length').catch(() => undefined);
-    if (!named() && !server.stderr.truncated) {
+    const refusals = [
+      { length: PROTOCOL_MAX_FRAME_BYTES + 1, from: overFrom },
+      { length: typedLength, from: typedFrom },
+    ];
+    const unnamed = () => refusals.filter(({ length }) => !mentions(said(), length));
+    const clientUnnamed = () => refusals.filter(({ from }) => !mentions(said(), from.port));
+    await pollUntil(() => (unnamed().length + clientUnnamed().length === 0 ? true : undefined), context.ms(1000), 'a line on stderr naming each refused length and its client').catch(() => undefined);
+    if (server.stderr.truncated) return;
+    const saidLines = said().trim() ? `stderr: ${said().trim().split('\n').slice(0, 3).join(' | ')}` : 'nothing on stderr';
+    if (unnamed().length) {
       fail(`${SERVER} closed the connections without saying why on stderr`, {
-        expected: `a line on stderr naming each length (${PROTOCOL_MAX_FRAME_BYTES + 1}, ${typedLength}) and the limit`,
-        actual: said().trim() ? `stderr: ${said().trim().split('\n').slice(0, 3).join(' | ')}` : 'nothing on stderr',
+        expected: `a line on stderr naming each length (${refusals.map(({ length }) => length).join(', ')}) and the limit`,
+        actual: saidLines,
         diagnosis: diagnoses['silent-oversized-close'],
+      });
+    }
+    if (clientUnnamed().length) {
+      fail(`${SERVER}'s line on stderr for a refused length does not say which client sent it`, {
+        expected: `each line naming its client: ${refusals.map(({ from }) => hostPort(from.address, from.port)).join(', ')} (socket.remoteAddress and socket.remotePort)`,
+        actual: saidLines,
+        diagnosis: diagnoses['refusal-names-no-client'],
       });
     }
   },

@@ -10,6 +10,10 @@ import { expectReplies } from './replies.ts';
 import { failIfDiedOfReset } from './reset-crash.ts';
 import { newConnection, served, type ServerSession } from './server-session.ts';
 import { forwardedUp, LARGE_BYTES, largePayload, SERVER, sendFrames } from './server-traffic.ts';
+import type { RunningProgram } from '../../run/program.ts';
+
+/** Whether the server logged a write refused because its side was already ended (Node's own end() after "end"). */
+const refusedWrites = (server: RunningProgram) => /\bEPIPE\b|ERR_STREAM_WRITE_AFTER_END|write after end/.test(server.stderr.text);
 
 export const endingChecks: readonly ScenarioCheck<ServerSession>[] = [
   {
@@ -34,7 +38,7 @@ export const endingChecks: readonly ScenarioCheck<ServerSession>[] = [
         fail(`${SERVER} closed the connection after ${peer.receivedBytes} of ${want} reply bytes`, {
           expected: `${want} reply bytes, then FIN`,
           actual: `${peer.receivedBytes} bytes, then the connection ${peer.error ? `was reset (${peer.error.code})` : 'closed'}`,
-          diagnosis: diagnoses['destroys-with-replies-queued'],
+          diagnosis: refusedWrites(server) ? diagnoses['writes-after-auto-end'] : diagnoses['destroys-with-replies-queued'],
         });
       }
       await expectReplies({ server, peer, sent: payloads, what: 'a large frame and a small one, followed by FIN', deadlineMs: context.ms(1000) });
