@@ -58,6 +58,16 @@ describe('the lesson files', () => {
     expect(files).toEqual(course.map((lesson) => `${lesson.slug}.md`).sort());
   });
 
+  // A closing fence with text after it ("``` With Linux's default…") does not close: the block
+  // swallows the prose and the next fence, and the page shows them as code.
+  it.each(lessonMarkdown.map(({ lessonFile, markdown }) => ({ lessonFile, markdown })))('$lessonFile closes every code block with a bare fence', ({ lessonFile, markdown }) => {
+    const swallowed = parser
+      .parse(markdown, {})
+      .filter((token) => token.type === 'fence' && /^\s*(?:```|~~~)/m.test(token.content))
+      .map((token) => `${lessonFile}:${token.map![0] + 1}: a fence inside this code block: ${token.content.split('\n').find((line) => /^\s*(?:```|~~~)/.test(line))}`);
+    expect(swallowed).toEqual([]);
+  });
+
   it.each(lessonMarkdown.map(({ lessonFile, markdown }) => ({ lessonFile, markdown })))('$lessonFile shows only pictures that exist', ({ lessonFile, markdown }) => {
     const sources = parser
       .parse(markdown, {})
