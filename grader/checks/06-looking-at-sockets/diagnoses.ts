@@ -17,6 +17,9 @@ export const diagnoses = defineDiagnoses({
   'accepts-out-of-range': `Ports to check go from 1 to 65535: port 0 means "any free port" to bind(), and nothing can be connected to on it; net.connect throws ERR_SOCKET_BAD_PORT above 65535. ${REFUSE}`,
   'no-arguments-accepted': 'With no arguments there is nothing to check: that is a usage error too (exit code 2, one line on stderr).',
   'connects-before-validating': 'It checked ports before rejecting the bad argument: validate every argument first, then connect.',
+  'refuses-edge-port': `1 and 65535 are ports: the range includes both ends. Test port >= 1 && port <= 65535 (or /^[1-9]\\d*$/ and port <= 65535), not < 65535.`,
+  'usage-on-stdout': 'The usage message went to stdout, where the port lines go: a script reading the results would take it for one. Print it with console.error (stderr), and set process.exitCode = 2.',
+  'usage-thrown': 'A thrown Error is not a usage message: Node prints its stack trace and exits with code 1. console.error one usage line and set process.exitCode = 2 (or return before connecting anywhere).',
   'usage-not-one-line': 'Print exactly one line on stderr, such as "usage: portcheck.ts PORT... (each PORT from 1 to 65535)".',
   // What a one-port run printed for a port whose state the grader made.
   'ignores-host': 'Read the host from the environment: const HOST = process.env.HOST ?? "127.0.0.1". The grader listens on another loopback address, so a hard-coded 127.0.0.1 or "localhost" finds nothing there.',
@@ -24,6 +27,7 @@ export const diagnoses = defineDiagnoses({
   'error-means-open': 'Nothing listens on that port, yet you reported it open: decide "open" only in the "connect" handler, and turn an "error" with err.code === "ECONNREFUSED" into "closed".',
   'no-error-listener': 'A refused connection is reported on the socket\'s "error" event; without a listener for it, Node throws and the process dies. socket.on("error", (err) => ... err.code ...).',
   'no-connect-timeout': `Nothing answers that port: no accept, no refusal. Set a deadline with socket.setTimeout(${CONNECT_TIMEOUT_MS}) (or the timeout option of net.connect), and on "timeout" destroy the socket and report "PORT timeout".`,
+  'timeout-reported-as-error': `The deadline was yours, not an error of the connection: on "timeout", destroy the socket without an error (socket.destroy(), not socket.destroy(new Error(...))) and print "PORT timeout". An "error" line is for a code the kernel gave, such as ENETUNREACH.`,
   'throws-after-report': 'Handle "error" on every socket you create, and do not throw from it: report the port and carry on.',
   'reads-kernel-table': 'Report "open" only from the "connect" event of a connection you made yourself: net.connect(port, HOST). Reading which sockets listen (/proc/net/tcp, ss, netstat, lsof) tells you what the kernel lists, not whether a connection can be made, and the grader checks that its server really saw yours.',
   // reports-error: a connect failing with another code than ECONNREFUSED.

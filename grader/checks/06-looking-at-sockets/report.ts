@@ -16,6 +16,7 @@ export function stateDiagnosis(port: number, expected: PortState, line: string |
   if (expected === 'open' && said === 'timeout') return diagnoses['waits-for-data'];
   if (expected === 'closed' && said === 'open') return diagnoses['error-means-open'];
   if (expected === 'closed' && crashReport(stderr)) return diagnoses['no-error-listener'];
+  if (expected === 'timeout' && said?.startsWith('error ')) return diagnoses['timeout-reported-as-error'];
   if (expected === 'timeout') return diagnoses['no-connect-timeout'];
   return undefined;
 }

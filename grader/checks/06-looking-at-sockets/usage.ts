@@ -16,10 +16,10 @@ export const BAD_ARGUMENTS = ['abc', '0', '70000', '8080x', '0x50', '1e3', '80.0
 /** The parse mistake that lets `bad` through, with what this argument shows of it. */
 function parseMistake(bad: string): { readonly diagnosis: Diagnosis; readonly fact: string } {
   const shownBad = escapeText(bad);
-  if (!/^\d+$/.test(bad) && Number.isInteger(Number(bad))) return { diagnosis: diagnoses['number-accepts-notation'], fact: `Number("${shownBad}") is ${Number(bad)}, a whole number.` };
+  if (!/^\d+$/.test(bad) && Number.isInteger(Number(bad))) return { diagnosis: diagnoses['number-accepts-notation'], fact: `Number(${shownBad}) is ${Number(bad)}, a whole number.` };
   if (/^\d+\D/.test(bad)) return { diagnosis: diagnoses['parseint-accepts-suffix'], fact: `parseInt("${bad}") is ${parseInt(bad, 10)}, but Number("${bad}") is NaN.` };
   if (/^0\d+$/.test(bad)) return { diagnosis: diagnoses['accepts-leading-zero'], fact: `It has a leading zero (Number("${bad}") is ${Number(bad)}).` };
-  if (!/^\d+$/.test(bad)) return { diagnosis: diagnoses['accepts-non-number'], fact: `Number("${shownBad}") is ${Number(bad)}.` };
+  if (!/^\d+$/.test(bad)) return { diagnosis: diagnoses['accepts-non-number'], fact: `Number(${shownBad}) is ${Number(bad)}.` };
   if (Number(bad) === 65536) return { diagnosis: diagnoses['upper-bound-off-by-one'], fact: '65536 is one past the largest port.' };
   return { diagnosis: diagnoses['accepts-out-of-range'], fact: `${bad} is outside 1 to 65535.` };
 }
@@ -32,10 +32,15 @@ function notAPort(args: readonly string[], crashed: boolean): Diagnosis {
   return withFact(diagnosis, `${crash}${escapeText(bad)} is not a port: ${fact}`);
 }
 
-function usageDiagnosis(run: Run, stderrLines: number, printed: number, crashed: boolean): Diagnosis {
+/** A line a port checker prints for a port: "8080 open", "8080 error ENETUNREACH". */
+const PORT_LINE = /^\S+ (?:open|closed|timeout|error\b)/;
+
+function usageDiagnosis(run: Run, stderrLines: number, printed: readonly string[], crashed: boolean): Diagnosis {
   const code = run.program.exit?.code;
-  if (crashed && run.args.length) return notAPort(run.args, true);
-  if (code === 2 && printed) return withFact(diagnoses['connects-before-validating'], `Given ${run.args.map((arg) => escapeText(arg)).join(' ')}:`);
+  if (crashed && run.args.length === 0) return diagnoses['usage-thrown'];
+  if (crashed) return notAPort(run.args, true);
+  if (printed.length && !printed.some((line) => PORT_LINE.test(line)) && stderrLines === 0) return diagnoses['usage-on-stdout'];
+  if (code === 2 && printed.length) return withFact(diagnoses['connects-before-validating'], `Given ${run.args.map((arg) => escapeText(arg)).join(' ')}:`);
   if (code === 2 && stderrLines !== 1) return diagnoses['usage-not-one-line'];
   if (run.args.length === 0) return diagnoses['no-arguments-accepted'];
   return notAPort(run.args, false);
@@ -53,6 +58,6 @@ export function expectUsageError(run: Run): void {
   fail(`with ${shownArgs}, ${FILE} ${exitText}${crash ? ` after an uncaught error: ${crash.trim()}` : ''}`, {
     expected: 'exit code 2, one usage line on stderr, nothing on stdout',
     actual: `${exitText}; stderr: ${stderr.length} line(s)${stderr.length ? ` (${escapeText(stderr[0]!, 80)})` : ''}; stdout: ${shown(printed)}`,
-    diagnosis: usageDiagnosis(run, stderr.length, printed.length, Boolean(crash)),
+    diagnosis: usageDiagnosis(run, stderr.length, printed, Boolean(crash)),
   });
 }
