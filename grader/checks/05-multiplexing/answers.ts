@@ -102,7 +102,8 @@ export const answersLinesAsBytes: ScenarioCheck<OneServer> = {
     failIfExited(server, 'after lines with bytes above 0x7F, spaces, "\\r" and an empty line');
     const expected = numbered(sent.map((line) => line.toString('latin1')), 7);
     if (replies.join('\n') !== expected.join('\n')) {
-      fail(`${FILE} did not answer ${sent.length} lines byte for byte`, {
+      const wrong = expected.filter((line, i) => replies[i] !== line).length;
+      fail(`${FILE} did not answer ${wrong} of ${sent.length} lines byte for byte`, {
         expected: showLines(expected),
         actual: showLines(replies, reader.rest()),
         diagnosis: diagnoseBytes(replies) ?? diagnoseReply(sentinel, 7 + BYTE_LINES.length, replies.at(-1)),

@@ -23,7 +23,7 @@ export const diagnoses = defineDiagnoses({
   'splits-on-lone-cr':
     'A lone "\\r" ended a line: the server splits lines like readline\'s "line" events (or a split on /\\r?\\n|\\r/), which also drops the "\\r" of "\\r\\n", decodes bytes as UTF-8 and hands over an unfinished last line. Only "\\n" ends a line here; every other byte, "\\r" included, belongs to it.',
   'decodes-as-utf8':
-    'Bytes above 0x7F came back as U+FFFD (EF BF BD): the server decodes what it reads as UTF-8 text (chunk.toString(), setEncoding("utf8")), which breaks a character cut between two chunks and every byte that is not UTF-8. A line is bytes: find 0x0a in the Buffer and write the line\'s own bytes back.',
+    'Bytes above 0x7F came back as U+FFFD (EF BF BD): the server decodes what it reads as UTF-8 text, which turns every byte that is not UTF-8 into U+FFFD (and chunk.toString() also breaks a character cut between two chunks; setEncoding("utf8") keeps those whole). A line is bytes: find 0x0a in the Buffer and write the line\'s own bytes back.',
   'trims-lines':
     'Spaces or tabs at the ends of a line were removed: the server trims lines (trim(), trimEnd()), which also eats the "\\r" before "\\n". Answer the line exactly as it came, every byte before the "\\n".',
   'drops-cr-before-newline':

@@ -22,16 +22,24 @@ export function serverBytesRead(serverPort: number, clientPort: number): Promise
   });
 }
 
+/** What the server read from the connection while watched: in all, and after the first `settleMs`. */
+export interface WatchedReads {
+  readonly total: number;
+  readonly afterSettling: number;
+}
+
 /**
- * How many bytes the server read from the connection during `ms`, or undefined when this
- * machine cannot tell (no ss, or the connection is gone).
+ * How many bytes the server read from the connection during `ms`, in all and after its first
+ * `settleMs`, or undefined when this machine cannot tell (no ss, or the connection is gone).
  */
-export async function bytesReadWhileWatched(serverPort: number, clientPort: number, ms: number): Promise<number | undefined> {
+export async function bytesReadWhileWatched(serverPort: number, clientPort: number, settleMs: number, ms: number): Promise<WatchedReads | undefined> {
   const before = await serverBytesRead(serverPort, clientPort);
   if (before === undefined) return undefined;
-  await sleep(ms);
+  await sleep(settleMs);
+  const settled = await serverBytesRead(serverPort, clientPort);
+  await sleep(Math.max(0, ms - settleMs));
   const after = await serverBytesRead(serverPort, clientPort);
-  return after === undefined ? undefined : after - before;
+  return settled === undefined || after === undefined ? undefined : { total: after - before, afterSettling: after - settled };
 }
 
 /**
