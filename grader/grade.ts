@@ -122,6 +122,17 @@ function outputOf(program: RunningProgram, stage: Stage, started?: StartedBy): P
   };
 }
 
+/** A check's result with the stage's paths written as the learner's own (a crash's file:line in a summary). */
+function inLearnerPaths(result: CheckResult, stage: Stage): CheckResult {
+  const { failure } = result;
+  const mapped = (text: string | undefined) => (text === undefined ? undefined : stage.toLearnerPaths(text));
+  return {
+    ...result,
+    ...(failure ? { failure: { ...failure, summary: stage.toLearnerPaths(failure.summary), expected: mapped(failure.expected), actual: mapped(failure.actual) } } : {}),
+    transcript: result.transcript.map((event) => ({ ...event, text: stage.toLearnerPaths(event.text) })),
+  };
+}
+
 const leftoverCheck = { id: 'leaves-nothing-behind', title: 'leaves no process holding a port after it is stopped' } as const;
 
 /** The last check of every lesson: nothing the run started still holds one of its ports. */
@@ -155,7 +166,7 @@ type LessonBuild = { readonly ok: true; readonly programs: ReadonlyMap<string, s
 /** Compiles every program of the lesson into the stage; a compile error is the learner's first failure. */
 async function compileLesson(lesson: Lesson, stage: Stage): Promise<LessonBuild> {
   const programs = new Map<string, string>();
-  const outDir = path.join(stage.root, '.build');
+  const outDir = stage.buildDir;
   const started = performance.now();
   for (const { file } of lesson.programs) {
     const result = await compileProgram(path.join(stage.lessonDir, file), stage.lessonDir, outDir);
@@ -237,7 +248,8 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const order = inCourseOrder<CheckInfo, CheckResult>({ onStart: request.onCheckStart, onDone: request.onCheckDone });
   const report: ScenarioReport = {
     started: (index, check) => order.started(index, check),
-    done(index, result) {
+    done(index, reported) {
+      const result = inLearnerPaths(reported, stage);
       results[index] = result;
       order.done(index, result);
       const position = positionOf(index);

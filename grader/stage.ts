@@ -16,6 +16,8 @@ export interface Stage {
   readonly lessonDir: string;
   /** The folder that holds the staged lesson and its package.json. */
   readonly root: string;
+  /** Where the staged programs are compiled to: server.ts becomes server.mjs there. */
+  readonly buildDir: string;
   /** Rewrites staged paths in a program's output back to the learner's own. */
   toLearnerPaths(text: string): string;
   remove(): void;
@@ -53,10 +55,14 @@ export function stageLesson(lessonDir: string): Stage {
   }
   const fromUrl = `file://${staged}`;
   const toUrl = `file://${lessonDir}`;
+  const buildDir = path.join(root, '.build');
+  // A program that prints its own path (import.meta.url, process.argv[1]) names its compiled copy.
+  const compiled = new RegExp(`${buildDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([\\w.-]+)\\.mjs`, 'g');
   return {
     lessonDir: staged,
     root,
-    toLearnerPaths: (text) => text.split(fromUrl).join(toUrl).split(staged).join(lessonDir),
+    buildDir,
+    toLearnerPaths: (text) => text.replace(compiled, (_, name: string) => `${staged}/${name}.ts`).split(fromUrl).join(toUrl).split(staged).join(lessonDir),
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -5,9 +5,11 @@ import { fail, withFact, type Diagnosis } from '../check.ts';
 /** Node prints this for an uncaught exception; a stack line starts with "    at ". */
 export function crashReport(stderr: string): string | undefined {
   const lines = stderr.split('\n');
-  const uncaught = lines.some((line) => /Unhandled '\w+' event|^\s+at |^(\w*Error|Error): /.test(line));
+  // "RangeError [ERR_BUFFER_OUT_OF_BOUNDS]: …": Node puts an error's code between its name and its message.
+  const errorLine = /^\w*Error(?: \[\w+\])?: /;
+  const uncaught = lines.some((line) => /Unhandled '\w+' event|^\s+at /.test(line) || errorLine.test(line));
   if (!uncaught) return undefined;
-  return lines.find((line) => /^(\w*Error|Error): /.test(line)) ?? lines.find((line) => line.trim()) ?? 'a stack trace';
+  return lines.find((line) => errorLine.test(line)) ?? lines.find((line) => line.trim()) ?? 'a stack trace';
 }
 
 /** The program's exit (its output read to the end), or undefined if it is still running after `ms`. */
