@@ -48,27 +48,26 @@ export function releasePorts(ports: readonly number[]): void {
 
 process.on('exit', () => releasePorts([...claimed]));
 
-function portFromKernel(host: string, type: 'tcp' | 'udp'): Promise<number> {
-  if (type === 'udp') return udpPortFromKernel(host);
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port: 0, host, exclusive: true }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/** Binds `port` on `host` (0: one the kernel picks) and closes it again: the port bound, or undefined if it could not be. */
+async function bindOnce(host: string, type: 'tcp' | 'udp', port: number): Promise<number | undefined> {
+  if (type === 'tcp') {
+    return new Promise((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(undefined));
+      server.listen({ port, host, exclusive: true }, () => {
+        const bound = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(bound));
+      });
     });
-  });
-}
-
-async function udpPortFromKernel(host: string): Promise<number> {
+  }
   const dgram = await import('node:dgram');
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    socket.once('error', reject);
-    socket.bind(0, host, () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
+    socket.once('error', () => resolve(undefined));
+    socket.bind(port, host, () => {
+      const bound = socket.address().port;
+      socket.close(() => resolve(bound));
     });
   });
 }
@@ -92,35 +91,18 @@ function ephemeralStart(): number {
 
 const belowEphemeral = ephemeralStart();
 
-/** Whether `port` can be bound on `host` right now. */
-function canBind(host: string, type: 'tcp' | 'udp', port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (type === 'tcp') {
-      const server = net.createServer();
-      server.unref();
-      server.once('error', () => resolve(false));
-      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-      return;
-    }
-    void import('node:dgram').then((dgram) => {
-      const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, host, () => socket.close(() => resolve(true)));
-    });
-  });
-}
-
 /** A port that nothing listens on right now and that this process has not handed out before. */
 export async function freePort(host = '127.0.0.1', type: 'tcp' | 'udp' = 'tcp'): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = LOWEST_PORT + Math.floor(Math.random() * (belowEphemeral - LOWEST_PORT));
-    if (handedOut.has(port) || !(await canBind(host, type, port)) || !claim(port)) continue;
+    if (handedOut.has(port) || (await bindOnce(host, type, port)) === undefined || !claim(port)) continue;
     handedOut.add(port);
     return port;
   }
   // A long-lived grader (watch mode) may have handed out most of them: the kernel's then.
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await portFromKernel(host, type);
+    const port = await bindOnce(host, type, 0);
+    if (port === undefined) throw new Error(`cannot bind a ${type.toUpperCase()} port on ${host}: is it an address of this machine?`);
     if (!handedOut.has(port) && claim(port)) {
       handedOut.add(port);
       return port;
