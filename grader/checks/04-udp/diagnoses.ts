@@ -77,5 +77,5 @@ export const diagnoses = defineDiagnoses({
     'Giving up is a failure the caller must be able to see: set process.exitCode = 1 (and print one line on stderr) when a message gets no answer.',
   'gives-up-without-one-line': 'console.error one line, such as `no echo of "msg 1" from HOST:PORT after 20 tries`, then process.exitCode = 1.',
   'retries-faster-when-answered':
-    'While nothing answered, the tries were paced (client-retry-window), but behind the lossy link, with echoes arriving, they came much faster: something other than a 100 ms – 1 s timer sends again, such as a timeout adapted to the measured round trip without a 100 ms floor, or a resend on every unexpected datagram. Keep every retry 100 ms to 1 s after the previous try of that message.',
+    'Before any echo had come, the tries were paced, but once echoes arrived (with each first copy lost, or behind the lossy link) they came much faster: something other than a 100 ms – 1 s timer sends again, such as a timeout adapted to the measured round trip without a 100 ms floor, or a resend on every unexpected datagram. Keep every retry 100 ms to 1 s after the previous try of that message.',
 });

@@ -17,6 +17,31 @@ const LOSSY_COUNT = 24;
 /** Total datagrams allowed behind the lossy link: about 1.8 tries per message are needed on average. */
 const MAX_SENDS_PER_MESSAGE = 6;
 
+/**
+ * Tries of a message this long after its echo reached the client are not tries that crossed it:
+ * the timer of an answered message still runs. (Echoes are read and delivered on one thread, so
+ * a stalled grader delays both alike.)
+ */
+const LONG_AFTER_ECHO_MS = 500;
+const SENDS_LONG_AFTER_ECHO_ALLOWED = 2;
+
+/** The message sent most often long after its echo had been delivered to the client, if any was. */
+function resentLongAfterEcho(proxy: UdpProxy): { readonly text: string; readonly count: number } | undefined {
+  const deliveredAt = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const arrival of proxy.arrivals) {
+    const text = arrival.data.toString('latin1');
+    if (arrival.direction === 'down') {
+      const at = arrival.at + Math.min(...arrival.fate.delaysMs);
+      if (!arrival.fate.dropped && at < (deliveredAt.get(text) ?? Infinity)) deliveredAt.set(text, at);
+    } else if (arrival.at > (deliveredAt.get(text) ?? Infinity) + LONG_AFTER_ECHO_MS) {
+      counts.set(text, (counts.get(text) ?? 0) + 1);
+    }
+  }
+  const [text, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return count > SENDS_LONG_AFTER_ECHO_ALLOWED ? { text, count } : undefined;
+}
+
 interface LossyLink {
   /** Set by "client-paces-retries": the finished run behind the link. */
   ran?: { readonly program: RunningProgram; readonly run: WatchedRun; readonly ending: Ending; readonly proxy: UdpProxy; readonly startedAt: number };
@@ -83,10 +108,12 @@ export const lossyLink = scenario('the client behind a lossy link', (): LossyLin
       const ending = await run.ending;
       session.ran = { program, run, ending, proxy, startedAt };
       if (ending.kind === 'broke-rule') {
+        // Too many datagrams, at a timer's pace, for messages long answered: their timers still run.
+        const lingering = resentLongAfterEcho(proxy);
         fail(ending.complaint, {
           expected: `each message at most about once per 100 ms, and at most ${limit} datagrams in all`,
-          actual: `${run.sends.length} datagrams in ${formatDuration(run.sends.at(-1)!.at - run.sends[0]!.at)}`,
-          diagnosis: diagnoses['retries-faster-when-answered'],
+          actual: `${run.sends.length} datagrams in ${formatDuration(run.sends.at(-1)!.at - run.sends[0]!.at)}${lingering ? `; ${show(lingering.text)} ${lingering.count} times more than ${formatDuration(LONG_AFTER_ECHO_MS)} after its echo was delivered` : ''}`,
+          diagnosis: lingering ? diagnoses['resends-answered-message'] : diagnoses['retries-faster-when-answered'],
         });
       }
       const short = shortGaps(run.sends, SHORT_GAP_MS);
@@ -112,6 +139,15 @@ export const lossyLink = scenario('the client behind a lossy link', (): LossyLin
       );
       failUnlessExited(run, ending, program, LOSSY_COUNT, udpAddress(context.host, proxy.port));
       expectOnlyMessages(run.sends, LOSSY_COUNT);
+      const lingering = resentLongAfterEcho(proxy);
+      if (lingering) {
+        replayOnLink(context, proxy, startedAt, lingering.text);
+        fail(`${FILE} kept sending ${show(lingering.text)} after its echo had reached it`, {
+          expected: `no try of ${show(lingering.text)} once its echo has arrived`,
+          actual: `${lingering.count} tries of ${show(lingering.text)} more than ${formatDuration(LONG_AFTER_ECHO_MS)} after its echo was delivered`,
+          diagnosis: diagnoses['resends-answered-message'],
+        });
+      }
       expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message));
       const delivered = new Set(proxy.arrivals.filter((a) => a.direction === 'down' && !a.fate.dropped).map((a) => a.data.toString('latin1')));
       expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
