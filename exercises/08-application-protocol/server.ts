@@ -22,8 +22,8 @@ function errorReply(error: ProtocolError): Buffer {
 /** The reply to one whole request; a request it cannot serve gets an error reply. */
 function answer(request: Message): Buffer {
   // TODO: by the request's content-type: binary content gets its bytes reversed in a binary
-  // reply; text/json content {"action":"search","value":V} gets {"result": ...} from TABLE (or
-  // No match for "V".); anything else gets the error reply the lesson names for it.
+  // reply; text/json content {"action":"search","value":V} gets {"result": ...} from TABLE's
+  // own keys (or No match for "V".); anything else gets the error reply the lesson names for it.
   void request;
   void BINARY_TYPE;
   void JSON_TYPE;

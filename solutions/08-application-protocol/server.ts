@@ -30,7 +30,7 @@ function answer(request: Message): Buffer {
     return errorReply(new ProtocolError('invalid-content', 'the content is not a JSON object with a string "action" and "value"'));
   }
   if (body.action !== 'search') return errorReply(new ProtocolError('unknown-action', `unknown action "${body.action}"`));
-  return encodeJson({ result: TABLE[body.value] ?? `No match for "${body.value}".` });
+  return encodeJson({ result: Object.hasOwn(TABLE, body.value) ? TABLE[body.value] : `No match for "${body.value}".` });
 }
 
 const server = net.createServer({ allowHalfOpen: true }, (socket) => {

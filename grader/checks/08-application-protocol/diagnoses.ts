@@ -15,6 +15,10 @@ export const diagnoses = defineDiagnoses({
     'The reply holds EF BF BD, the UTF-8 replacement character: binary content was turned into a string and back. Keep binary content a Buffer from socket to reply; only text/json content is decoded.',
   'shares-one-buffer':
     "Two clients' bytes were mixed: the buffer (or reader) is shared by every connection. Make it inside the connection callback, one per socket.",
+  'header-limit-exclusive': 'A header of exactly 4096 bytes was refused: the limit is "at most 4096", so it includes 4096. Refuse the header length only when it is greater than 4096 (>, not >=).',
+  'content-limit-exclusive': 'Content of exactly 1048576 bytes was refused: content-length may be anything from 0 to 1048576, both included. Refuse it only when it is greater than 1048576 (>, not >=).',
+  'inherited-table-keys':
+    'A search for "constructor" found something: TABLE[value] also finds what every object inherits (constructor, toString, __proto__). Look up only the table\'s own keys, with Object.hasOwn(TABLE, value) (or keep the table in a Map), and answer No match otherwise.',
   // The server: hostile input.
   'trusts-header-length':
     'The server waited for a 61440-byte header. Check the 2-byte length against the maximum (4096) as soon as it is in, and answer "header-too-large" at once: a hostile length must not make a server buffer what it announces.',

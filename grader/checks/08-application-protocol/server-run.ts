@@ -9,7 +9,14 @@ import { diagnoses } from './diagnoses.ts';
 import { hostileChecks } from './hostile.ts';
 import { expectReplies } from './replies.ts';
 import { newConnection, sendInPieces, served, SERVER, type ServerSession } from './server-session.ts';
-import { BINARY_TYPE, message, noMatch, search, TABLE } from './wire.ts';
+import { BINARY_TYPE, JSON_TYPE, MAX_CONTENT_BYTES, MAX_HEADER_BYTES, message, noMatch, rawMessage, search, TABLE } from './wire.ts';
+
+/** A search for `value` whose JSON header is padded with spaces (JSON allows them) to exactly `bytes`. */
+function searchWithHeaderOf(bytes: number, value: string): Buffer {
+  const content = Buffer.from(JSON.stringify({ action: 'search', value }));
+  const header = JSON.stringify({ byteorder: 'big', 'content-type': JSON_TYPE, 'content-encoding': 'utf-8', 'content-length': content.length });
+  return rawMessage(`${header.slice(0, -1)}${' '.repeat(bytes - Buffer.byteLength(header))}}`, content);
+}
 
 /** Keys whose bytes outnumber their characters, as do their values. */
 const MULTIBYTE_KEYS = ['🐶', 'grüße'] as const;
@@ -88,6 +95,26 @@ const wellFormed: readonly ScenarioCheck<ServerSession>[] = [
       const contents = [Buffer.concat([everyByte, Buffer.from(Array.from({ length: 256 }, (_, i) => i))]), Buffer.alloc(0), random.bytes(random.int(1000, 3000))];
       await peer.send(Buffer.concat(contents.map((content) => message(BINARY_TYPE, content))));
       await expectReplies({ server: run.server, peer, wants: contents.map((content) => ({ binary: Buffer.from(content).reverse() })), what: 'binary requests: every byte value, empty, random', deadlineMs: context.ms(5000) });
+    },
+  },
+  {
+    id: 'accepts-limits',
+    title: `answers a header of exactly ${MAX_HEADER_BYTES} bytes, content of exactly ${MAX_CONTENT_BYTES} bytes, and a search for "constructor", which every object has but the table does not`,
+    hint: `Both limits include their edge: refuse a header length only above ${MAX_HEADER_BYTES} and a content-length only above ${MAX_CONTENT_BYTES} (>, not >=). Look a value up only among the table's own keys: Object.hasOwn(TABLE, value), or a Map.`,
+    async run(context, session) {
+      const run = served(session);
+      const biggest = context.random('limits').bytes(MAX_CONTENT_BYTES);
+      // One request per connection: a refusal ends its connection, and each is judged alone.
+      const requests = [
+        { wire: searchWithHeaderOf(MAX_HEADER_BYTES, 'ring'), want: { result: TABLE.ring!, diagnosis: diagnoses['header-limit-exclusive'] }, what: `a search with a header of exactly ${MAX_HEADER_BYTES} bytes` },
+        { wire: message(BINARY_TYPE, biggest), want: { binary: Buffer.from(biggest).reverse(), diagnosis: diagnoses['content-limit-exclusive'] }, what: `binary content of exactly ${MAX_CONTENT_BYTES} bytes` },
+        { wire: search('constructor'), want: { result: noMatch('constructor'), diagnosis: diagnoses['inherited-table-keys'] }, what: 'a search for "constructor"' },
+      ];
+      for (const [index, { wire, want, what }] of requests.entries()) {
+        const peer = await newConnection(context, run, `client-limits-${index + 1}`);
+        await peer.send(wire);
+        await expectReplies({ server: run.server, peer, wants: [want], what, deadlineMs: context.ms(5000) });
+      }
     },
   },
   {

@@ -5,6 +5,7 @@ import { escapeBytes } from '../../net/escape.ts';
 export const JSON_TYPE = 'text/json';
 export const BINARY_TYPE = 'binary/custom-client-binary-type';
 export const MAX_HEADER_BYTES = 4096;
+export const MAX_CONTENT_BYTES = 1048576;
 export const FIELDS = ['byteorder', 'content-type', 'content-encoding', 'content-length'] as const;
 
 /** The lesson's table (lessons/08-application-protocol.md). */
