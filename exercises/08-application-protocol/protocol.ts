@@ -25,6 +25,9 @@ export type ErrorKind = 'header-too-large' | 'invalid-header' | 'bad-field' | 'u
 
 /** A request the server cannot serve; its kind is the "error" of the reply. */
 export class ProtocolError extends Error {
+  /** The whole messages before the bad one in the same chunk: each still gets its reply, first. */
+  messagesBefore: Message[] = [];
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
@@ -62,7 +65,8 @@ export function parseJson(bytes: Buffer): unknown {
 /**
  * Turns the chunks a socket delivers back into whole messages. push() returns the messages a
  * chunk completes and keeps the rest; it throws a ProtocolError when the stream cannot be read
- * any further (the header is too long, not JSON, or lacks a field).
+ * any further (the header is too long, not JSON, or lacks a field), with the whole messages the
+ * chunk held before the bad one in its messagesBefore.
  */
 export class MessageReader {
   // TODO: keep what arrived and is not a whole message yet, and the header of the message whose

@@ -34,8 +34,8 @@ function answer(request: Message): Buffer {
 
 const server = net.createServer({ allowHalfOpen: true }, (socket) => {
   // TODO: per connection, a MessageReader; on "data", answer every whole request it returns. A
-  // ProtocolError from it means the stream cannot be read on: send its error reply and end this
-  // connection. On "end", answer an unfinished message with "truncated", then end.
+  // ProtocolError from it means the stream cannot be read on: answer its messagesBefore, send
+  // its error reply and end this connection. On "end", answer an unfinished message with "truncated", then end.
   void MessageReader;
   void encodeJson;
 

@@ -25,6 +25,9 @@ export type ErrorKind = 'header-too-large' | 'invalid-header' | 'bad-field' | 'u
 
 /** A request the server cannot serve; its kind is the "error" of the reply. */
 export class ProtocolError extends Error {
+  /** The whole messages before the bad one in the same chunk: each still gets its reply, first. */
+  messagesBefore: Message[] = [];
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
@@ -86,7 +89,8 @@ function readHeader(bytes: Buffer): Header {
 /**
  * Turns the chunks a socket delivers back into whole messages. push() returns the messages a
  * chunk completes and keeps the rest; it throws a ProtocolError when the stream cannot be read
- * any further (the header is too long, not JSON, or lacks a field).
+ * any further (the header is too long, not JSON, or lacks a field), with the whole messages the
+ * chunk held before the bad one in its messagesBefore.
  */
 export class MessageReader {
   // Filled in: what arrived and is not a whole message yet, and the header of the message
@@ -104,22 +108,28 @@ export class MessageReader {
     // Filled in: one chunk may end inside the 2-byte length, the header or the content, or hold several messages.
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const messages: Message[] = [];
-    for (;;) {
-      if (!this.header) {
-        if (this.buffer.length < 2) break;
-        const headerBytes = this.buffer.readUInt16BE(0);
-        // Refused before waiting for it: a hostile length must not make us buffer 64 KiB.
-        if (headerBytes > MAX_HEADER_BYTES) throw new ProtocolError('header-too-large', `the header announces ${headerBytes} bytes, more than ${MAX_HEADER_BYTES}`);
-        if (this.buffer.length < 2 + headerBytes) break;
-        this.header = readHeader(this.buffer.subarray(2, 2 + headerBytes));
-        this.headerSize = 2 + headerBytes;
-        this.buffer = this.buffer.subarray(2 + headerBytes);
+    try {
+      for (;;) {
+        if (!this.header) {
+          if (this.buffer.length < 2) break;
+          const headerBytes = this.buffer.readUInt16BE(0);
+          // Refused before waiting for it: a hostile length must not make us buffer 64 KiB.
+          if (headerBytes > MAX_HEADER_BYTES) throw new ProtocolError('header-too-large', `the header announces ${headerBytes} bytes, more than ${MAX_HEADER_BYTES}`);
+          if (this.buffer.length < 2 + headerBytes) break;
+          this.header = readHeader(this.buffer.subarray(2, 2 + headerBytes));
+          this.headerSize = 2 + headerBytes;
+          this.buffer = this.buffer.subarray(2 + headerBytes);
+        }
+        const length = this.header['content-length'];
+        if (this.buffer.length < length) break;
+        messages.push({ header: this.header, content: Buffer.from(this.buffer.subarray(0, length)) });
+        this.buffer = this.buffer.subarray(length);
+        this.header = undefined;
       }
-      const length = this.header['content-length'];
-      if (this.buffer.length < length) break;
-      messages.push({ header: this.header, content: Buffer.from(this.buffer.subarray(0, length)) });
-      this.buffer = this.buffer.subarray(length);
-      this.header = undefined;
+    } catch (error) {
+      // The messages before the bad one were whole: their replies come before the error's.
+      if (error instanceof ProtocolError) error.messagesBefore = messages;
+      throw error;
     }
     return messages;
   }

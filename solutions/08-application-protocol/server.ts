@@ -44,6 +44,7 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
       for (const request of reader.push(chunk)) socket.write(answer(request));
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
+      for (const request of error.messagesBefore) socket.write(answer(request));
       // Filled in: after a bad header nothing tells where the next message starts: say why, then end this connection only.
       unreadable = true;
       socket.end(errorReply(error));

@@ -19,6 +19,8 @@ export const diagnoses = defineDiagnoses({
   'content-limit-exclusive': 'Content of exactly 1048576 bytes was refused: content-length may be anything from 0 to 1048576, both included. Refuse it only when it is greater than 1048576 (>, not >=).',
   'inherited-table-keys':
     'A search for "constructor" found something: TABLE[value] also finds what every object inherits (constructor, toString, __proto__). Look up only the table\'s own keys, with Object.hasOwn(TABLE, value) (or keep the table in a Map), and answer No match otherwise.',
+  'drops-replies-before-error':
+    'A whole request came in the same chunk as a bad header after it, and got no reply: the reader threw for the bad header and the messages it had already read were lost. Each whole request gets its reply, in order: hand the messages read before the error to the server with it (the ProtocolError\'s messagesBefore) and answer them before the error reply.',
   // The server: hostile input.
   'trusts-header-length':
     'The server waited for a 61440-byte header. Check the 2-byte length against the maximum (4096) as soon as it is in, and answer "header-too-large" at once: a hostile length must not make a server buffer what it announces.',

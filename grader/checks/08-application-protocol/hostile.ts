@@ -15,15 +15,24 @@ const HOSTILE_LENGTH = 0xf000;
 export const hostileChecks: readonly ScenarioCheck<ServerSession>[] = [
   {
     id: 'rejects-oversized-header',
-    title: `answers a header length of ${HOSTILE_LENGTH} with "header-too-large" at once, and ends that connection`,
+    title: `answers a header length of ${HOSTILE_LENGTH} with "header-too-large" at once, after the reply to the search before it in the same write, and ends that connection`,
     hint: 'Compare the 2-byte length with 4096 as soon as both bytes are in; over it, send the error reply and end the connection without waiting for the header.',
     async run(context, session) {
       const run = served(session);
       const peer = await newConnection(context, run, 'client-7');
       const prefix = Buffer.alloc(2);
       prefix.writeUInt16BE(HOSTILE_LENGTH, 0);
-      await peer.send(Buffer.concat([prefix, Buffer.from(`{"byteorder": "big", "padding": "${'x'.repeat(200)}`)]));
-      await expectReplies({ server: run.server, peer, wants: [{ error: 'header-too-large' }], what: `a header length of ${HOSTILE_LENGTH} and 236 bytes of it`, deadlineMs: context.ms(3000), thenEnd: true, diagnosis: diagnoses['trusts-header-length'] });
+      // A whole search first, in the same write: its reply is owed before the error's.
+      await peer.send(Buffer.concat([search('ring'), prefix, Buffer.from(`{"byteorder": "big", "padding": "${'x'.repeat(200)}`)]));
+      await expectReplies({
+        server: run.server,
+        peer,
+        wants: [{ result: TABLE.ring!, diagnosis: diagnoses['drops-replies-before-error'] }, { error: 'header-too-large' }],
+        what: `a search, then a header length of ${HOSTILE_LENGTH} and 236 bytes of it, in one write`,
+        deadlineMs: context.ms(3000),
+        thenEnd: true,
+        diagnosis: diagnoses['trusts-header-length'],
+      });
     },
   },
   {
