@@ -15,7 +15,7 @@ import { diagnoses } from './diagnoses.ts';
 const RESENDS_CROSSING_ECHO = 2;
 /**
  * A first retry sooner than this breaks the 100 ms floor, with 30 ms of margin for the stamps
- * (taken on a thread of their own). Not judged: msg 1, whose timer is set in the program's first
+ * (taken on a thread of their own): one such retry is enough, since load only makes timers late. Not judged: msg 1, whose timer is set in the program's first
  * tick, when Node's clock may be tens of milliseconds behind; and gaps under BURST_MS, copies
  * sent together, which client-retry-window tells apart.
  */
@@ -80,7 +80,7 @@ export const clientRetransmits = scenario('the client when each first copy is lo
       const waits = firstRetryWaits(run.sends);
       const opening = waits.find(({ text }) => text === run.sends[0]?.text);
       const soon = flooded ? [] : waits.filter(({ text, ms }) => text !== opening?.text && ms >= BURST_MS && ms < FIRST_RETRY_SOONEST_MS);
-      if (soon.length >= 2) {
+      if (soon.length >= 1) {
         // Paced at first and sooner once answered: a timeout taken from the round trip, without the floor.
         const sped = opening !== undefined && opening.ms >= FIRST_RETRY_SOONEST_MS;
         fail(`${FILE} sent messages again sooner than 100 ms after their first try`, {
