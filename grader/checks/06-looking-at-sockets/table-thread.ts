@@ -142,7 +142,15 @@ export class TableWatch {
   static async start(query: TableQuery, onLook: (look: TableLook) => void): Promise<{ readonly watch: TableWatch; readonly first: TableLook }> {
     const id = nextId++;
     watchers.set(id, { onLook: () => {} });
-    const first = failure ? { at: Date.now() } : await ask({ kind: 'watch', id, query, lookMs: LOOK_MS }, 'the socket table thread to take its first look');
+    let first: TableLook;
+    try {
+      first = failure ? { at: Date.now() } : await ask({ kind: 'watch', id, query, lookMs: LOOK_MS }, 'the socket table thread to take its first look');
+    } catch (error) {
+      // Not left registered: a watcher keeps the thread, and so the process, alive.
+      watchers.delete(id);
+      if (!watchers.size) thread?.unref();
+      throw error;
+    }
     watchers.set(id, { onLook });
     return { watch: new TableWatch(id), first };
   }
