@@ -7,9 +7,9 @@ export const diagnoses = defineDiagnoses({
   'never-half-closes':
     'The message arrived but its FIN did not: the echo server answers once the client has finished sending. Send it with socket.end(message), which writes and then half-closes.',
   'unbounded-concurrency':
-    'Every connection was opened at once. A real client runs out of file descriptors (ulimit -n) or fills the server\'s accept backlog: keep at most LIMIT (4) open, and start the next one only when one of them has ended.',
+    'Far more connections than LIMIT were open together: every one opened at once, or nearly (on a loaded machine some end before the last opens). A real client runs out of file descriptors (ulimit -n) or fills the server\'s accept backlog: keep at most LIMIT (4) open, and start the next one only when one of them has ended.',
   'pool-over-limit':
-    'More connections than LIMIT (4) were open together, though not every one: the pool is larger than LIMIT, or a worker moves on before its connection has closed (on its first "data", say, or its own timer, with the socket not yet destroyed). A connection counts until its "close": start the next one only then.',
+    'One connection more than LIMIT (4) was open at a time: the pool is larger than LIMIT, or a worker moves on before its connection has closed (on its first "data", say, or its own timer, with the socket not yet destroyed). A connection counts until its "close": start the next one only then.',
   sequential:
     'Each connection waited for the one before it to end, so one slow server reply held up all the rest. Keep up to LIMIT connections open at once: a pool of workers, each taking the next message when its own connection ends.',
   'waits-for-batch':
