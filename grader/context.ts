@@ -48,6 +48,8 @@ export interface GradingRun {
   readonly ports: readonly number[];
   /** Runs every cleanup and stops every program; returns what went wrong, if anything. */
   cleanUp(): Promise<string | undefined>;
+  /** The most any one scenario waited on the program's own timers (scenarios run side by side). */
+  programWaitMs(): number;
 }
 
 export interface RunOptions {
@@ -69,11 +71,13 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
   const programs: RunningProgram[] = [];
   const cleanups: Array<() => unknown> = [];
   const ports: number[] = [];
+  const waits: number[] = [];
 
   function scenario(): ScenarioRun {
     const transcript = new Transcript({ run, startedAt });
     const own: RunningProgram[] = [];
     let cancelled = false;
+    const wait = waits.push(0) - 1;
     const context: CheckContext = {
       lessonDir,
       seed,
@@ -121,6 +125,7 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
         });
       },
       onCleanup: (cleanup) => void cleanups.push(cleanup),
+      waitedOnProgram: (ms) => void (waits[wait]! += Math.max(0, ms)),
     };
     const cancel = () => {
       cancelled = true;
@@ -143,5 +148,5 @@ export function createGradingRun(lessonDir: string, seed: number, runOptions: Ru
     return problems.length ? problems.join('; ') : undefined;
   }
 
-  return { host, scenario, programs, ports, cleanUp };
+  return { host, scenario, programs, ports, cleanUp, programWaitMs: () => Math.max(0, ...waits) };
 }

@@ -76,6 +76,8 @@ export interface LessonResult {
   readonly containment: string;
   /** Set when only one check (and what it needs) was run: the lesson as a whole was not graded. */
   readonly only?: string;
+  /** How long the run waited on timers the program chose (CheckContext.waitedOnProgram), in its longest scenario. */
+  readonly programWaitMs?: number;
 }
 
 export interface GradeRequest {
@@ -313,5 +315,5 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
   const resources = { pids: programs.flatMap((program) => program.pidsSeen), ports: run.ports };
   const containment = programs[0]?.containment ?? (request.sandbox ? 'bubblewrap' : 'process group');
-  return { lesson, lessonDir, seed, host: run.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only };
+  return { lesson, lessonDir, seed, host: run.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only, ...(run.programWaitMs() > 0 ? { programWaitMs: run.programWaitMs() } : {}) };
 }

@@ -29,8 +29,13 @@ export interface LessonFigure {
   readonly ms: number;
   /** ms as a multiple of one tsx start measured in the same run. */
   readonly tsxStarts: number;
-  /** What the grading waits by design (grading.floor), and what it took beyond that, in tsx starts. */
+  /**
+   * What the grading waits by design (grading.floor) or on the program's own timers (lesson 4's
+   * tries at the pace it chose), whichever is longer, and what it took beyond that, in tsx starts.
+   */
   readonly floorMs?: number;
+  /** What that wait is for. */
+  readonly floorWhy?: string;
   readonly aboveFloorTsxStarts?: number;
   /** The slowest checks, for where the time goes. */
   readonly slowest: readonly { readonly id: string; readonly ms: number }[];
@@ -66,9 +71,16 @@ export function measureStarts(runs: number): StartCosts {
   }
 }
 
+const PROGRAM_TIMERS = "the program's own timers: the tries it made at the pace it chose";
+
+function floorWhy(floor: { readonly ms: number; readonly why: string } | undefined, floorMs: number): string {
+  return floor && floor.ms >= floorMs ? floor.why : PROGRAM_TIMERS;
+}
+
 export async function measureLesson(lesson: Lesson, tsxStart: number, seed: number): Promise<LessonFigure> {
   const result = await gradeLesson({ lesson, root: solutionsRoot, seed });
   const { floor } = await loadGrading(lesson.slug);
+  const floorMs = Math.round(Math.max(floor?.ms ?? 0, result.programWaitMs ?? 0));
   const starts = (ms: number) => Math.round((ms / tsxStart) * 10) / 10;
   const slowest = [...result.checks]
     .sort((a, b) => b.durationMs - a.durationMs)
@@ -80,7 +92,7 @@ export async function measureLesson(lesson: Lesson, tsxStart: number, seed: numb
     status: result.status,
     ms: Math.round(result.durationMs),
     tsxStarts: starts(result.durationMs),
-    ...(floor ? { floorMs: floor.ms, aboveFloorTsxStarts: starts(result.durationMs - floor.ms) } : {}),
+    ...(floorMs > 0 ? { floorMs, floorWhy: floorWhy(floor, floorMs), aboveFloorTsxStarts: starts(result.durationMs - floorMs) } : {}),
     slowest,
   };
 }

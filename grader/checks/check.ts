@@ -96,4 +96,9 @@ export interface CheckContext {
   connect(port: number, options: ConnectOptions): Promise<TcpPeer>;
   /** Registers cleanup to run when the lesson's grading ends, in reverse order. */
   onCleanup(cleanup: () => unknown): void;
+  /**
+   * Counts time this scenario waited on a timer the contract lets the program choose (lesson 4's
+   * retry timer): no grader can be faster, so the bench takes it as the lesson's floor.
+   */
+  waitedOnProgram(ms: number): void;
 }

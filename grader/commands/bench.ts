@@ -78,6 +78,7 @@ export const benchCommand = defineCommand({
     const proxies = values.proxies ? await measureProxies() : undefined;
     const classFigures = students > 0 ? await measureClass(students, jobs, seed, lessons) : undefined;
     const machine = { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` };
+    const floors = figures.filter((figure) => figure.floorWhy).map((figure) => `Lesson ${figure.lesson} waits ${formatMs(figure.floorMs!)} by design: ${figure.floorWhy}.`);
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ version: 1, machine, starts, lessons: figures, lesson3Frame: frame, lesson5Load: load, proxies, classGrading: classFigures }, null, 2)}\n`);
     } else {
@@ -91,6 +92,7 @@ export const benchCommand = defineCommand({
           (figure) =>
             `| ${figure.lesson} | ${formatMs(figure.ms)}${figure.status === 'pass' ? '' : ` (${figure.status})`} | ${figure.tsxStarts} | ${figure.floorMs === undefined ? '' : formatMs(figure.floorMs)} | ${figure.aboveFloorTsxStarts ?? ''} | ${figure.slowest.map((check) => `${check.id} ${formatMs(check.ms)}`).join(', ')} |`,
         ),
+        ...(floors.length ? ['', ...floors] : []),
         ...(frame ? ['', ...frameLines(frame)] : []),
         ...(load ? ['', ...loadLines(load)] : []),
         ...(proxies ? ['', ...proxyLines(proxies)] : []),

@@ -42,6 +42,17 @@ function resentLongAfterEcho(proxy: UdpProxy): { readonly text: string; readonly
   return count > SENDS_LONG_AFTER_ECHO_ALLOWED ? { text, count } : undefined;
 }
 
+/** The time spent between a message's first and last try, summed: its retry timer's waits, the program's choice. */
+function retryWaitMs(sends: readonly ClientSend[]): number {
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const { text, at } of sends) {
+    const span = spans.get(text);
+    if (span) span.last = at;
+    else spans.set(text, { first: at, last: at });
+  }
+  return [...spans.values()].reduce((sum, { first, last }) => sum + (last - first), 0);
+}
+
 interface LossyLink {
   /** Set by "client-paces-retries": the finished run behind the link. */
   ran?: { readonly program: RunningProgram; readonly run: WatchedRun; readonly ending: Ending; readonly proxy: UdpProxy; readonly startedAt: number };
@@ -107,6 +118,7 @@ export const lossyLink = scenario('the client behind a lossy link', (): LossyLin
       });
       const ending = await run.ending;
       session.ran = { program, run, ending, proxy, startedAt };
+      context.waitedOnProgram(retryWaitMs(run.sends));
       if (ending.kind === 'broke-rule') {
         // Too many datagrams, at a timer's pace, for messages long answered: their timers still run.
         const lingering = resentLongAfterEcho(proxy);

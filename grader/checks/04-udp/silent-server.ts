@@ -45,9 +45,11 @@ export const silentServer = scenario('the client when nothing answers', (): Sile
     id: 'client-gives-up',
     title: `when nothing answers, gives up after its ${MAX_TRIES}th try: one line on stderr, exit code 1`,
     hint: `Count the tries of the current message. When the ${MAX_TRIES}th has gone unanswered for one timeout, print one line with console.error, set process.exitCode = 1 and close the socket.`,
-    async run(_context, session) {
+    async run(context, session) {
       const { program, run, where, n } = need(session.watched, 'the run started by "client-retry-window"');
       const ending = await run.ending;
+      // Its tries at the pace it chose, up to its give-up: what no grader can shorten.
+      if (run.sends[0]) context.waitedOnProgram(performance.now() - run.sends[0].at);
       const counts = [...sendCounts(run.sends).entries()].map(([text, count]) => `${show(text)} ${count}×`).join(', ') || 'nothing';
       if (ending.kind === 'broke-rule') {
         fail(ending.complaint, {

@@ -42,7 +42,7 @@ const FLOOD_DEADLINE_MS = 10_000;
  * timer of up to the watch less that part reads again at least once after it (measured: a 500 ms
  * and a 1 s timer each read 64 KiB at a time, under READ_AFTER_PAUSE_BYTES over a 1 s watch).
  */
-const RESUME_WATCH_MS = 1600;
+export const RESUME_WATCH_MS = 1600;
 const RESUME_SETTLE_MS = 400;
 /**
  * What a paused socket may still read, late on a starved machine: Node fills its read
