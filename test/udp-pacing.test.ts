@@ -2,7 +2,7 @@
 // are told from a short timer however the load spreads them.
 import { describe, expect, it } from 'vitest';
 import { CheckFailure } from '../grader/checks/check.ts';
-import { expectRetryWindow } from '../grader/checks/04-udp/client-pacing.ts';
+import { expectRetryWindow, readyToJudge } from '../grader/checks/04-udp/client-pacing.ts';
 
 const tries = (times: readonly number[]) => times.map((at) => ({ text: 'msg 1', at }));
 
@@ -55,5 +55,19 @@ describe('the retry window', () => {
 
   it('names a timer longer than 1 s', () => {
     expect(diagnosisOf([0, 1200, 2400, 3600, 4800, 6000, 7200])).toBe('retry-timer-too-long');
+  });
+
+  it('judges after ten gaps, or as soon as three passed the cap, with the same verdict as after ten', () => {
+    expect(readyToJudge(tries([0, 150, 300, 450, 600, 750, 900, 1050, 1200, 1350]))).toBe(false);
+    expect(readyToJudge(tries([0, 150, 300, 450, 600, 750, 900, 1050, 1200, 1350, 1500]))).toBe(true);
+    // A 1 s timer late twice is not judged early.
+    expect(readyToJudge(tries([0, 1000, 2300, 3300, 4300, 5600]))).toBe(false);
+    const slow = [0, 1200, 2400, 3600];
+    expect(readyToJudge(tries(slow))).toBe(true);
+    expect(diagnosisOf(slow)).toBe('retry-timer-too-long');
+    const backoff = [0, 200, 600, 1400, 2600, 3800, 5000];
+    expect(readyToJudge(tries(backoff.slice(0, -1)))).toBe(false);
+    expect(readyToJudge(tries(backoff))).toBe(true);
+    expect(diagnosisOf(backoff)).toBe('backoff-past-1s');
   });
 });

@@ -89,7 +89,7 @@ export async function pollUntil<T>(
  * scaling: a correct program answers within milliseconds of the last byte it needed, even on a
  * loaded machine. The stall of the waits below, wherever a lesson has no reason for another.
  */
-export const QUIET_MS = 3000;
+export const QUIET_MS = 2000;
 
 /** A poll this late means the grader's own event loop was held up. */
 const FROZEN_MS = 250;

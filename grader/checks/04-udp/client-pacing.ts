@@ -56,7 +56,15 @@ export function retryGaps(sends: readonly ClientSend[]): RetryGaps | undefined {
   };
 }
 
-export const enoughGaps = (sends: readonly ClientSend[]) => (retryGaps(sends)?.gaps ?? 0) >= GAPS_JUDGED;
+/**
+ * The tries can be judged: GAPS_JUDGED gaps, or fewer once more than OVER_LONG_ALLOWED of them
+ * passed the cap, which fails whatever comes next (a mean over it, or too many waits over it): a
+ * learner with a 2 s timer hears so after three of them, not ten.
+ */
+export function readyToJudge(sends: readonly ClientSend[]): boolean {
+  const measured = retryGaps(sends);
+  return measured !== undefined && (measured.gaps >= GAPS_JUDGED || measured.overLong > OVER_LONG_ALLOWED);
+}
 
 /**
  * Copies sent together: two gaps in five or more under BURST_GAP_MS. Bursts of 2 make half the

@@ -9,7 +9,7 @@ import { fail, type CheckContext, type Diagnosis } from '../check.ts';
 import { crashReport, outputLines } from '../shared/exit.ts';
 import { firstUnprinted, judgeOutput } from './client-output.ts';
 import { MAX_RETRY_MS } from './client-pacing.ts';
-import { watchClient, type ClientSend, type Ending, type WatchedRun } from './client-watch.ts';
+import { watchClient, type ClientSend, type Ending, type WatchedRun, type WatchOptions } from './client-watch.ts';
 import { diagnoses } from './diagnoses.ts';
 
 export const FILE = 'client.ts';
@@ -20,11 +20,7 @@ export const DEFAULT_COUNT = 5;
 
 export const show = (text: string) => escapeBytes(Buffer.from(text, 'latin1'));
 
-export interface Timing {
-  readonly firstSendMs: number;
-  readonly stallMs: number;
-  readonly deadlineMs: number;
-}
+export type Timing = Pick<WatchOptions, 'firstSendMs' | 'stallMs' | 'stallMsAfter' | 'deadlineMs'>;
 
 export function timing(context: CheckContext, deadlineMs: number): Timing {
   return {

@@ -26,6 +26,8 @@ export interface WatchOptions {
   readonly onSend: (listener: (send: ClientSend) => void) => void;
   readonly firstSendMs: number;
   readonly stallMs: number;
+  /** The silence allowed after this send, where the client's next step is known to be sooner (its give-up). */
+  readonly stallMsAfter?: (sends: readonly ClientSend[]) => number | undefined;
   readonly deadlineMs: number;
   /** Checked after every datagram; a string ends the watch. */
   readonly rule?: (sends: readonly ClientSend[]) => string | undefined;
@@ -39,7 +41,7 @@ export interface WatchedRun {
 }
 
 export function watchClient(options: WatchOptions): WatchedRun {
-  const { program, firstSendMs, stallMs, deadlineMs, rule, maxSends = 1000 } = options;
+  const { program, firstSendMs, stallMs, stallMsAfter, deadlineMs, rule, maxSends = 1000 } = options;
   const sends: ClientSend[] = [];
   let finish!: (ending: Ending) => void;
   let finished = false;
@@ -61,7 +63,8 @@ export function watchClient(options: WatchOptions): WatchedRun {
     if (finished) return;
     sends.push(send);
     clearTimeout(silence);
-    silence = afterReading(stallMs, () => unlessExited({ kind: 'stalled', silentMs: stallMs }));
+    const silentMs = stallMsAfter?.(sends) ?? stallMs;
+    silence = afterReading(silentMs, () => unlessExited({ kind: 'stalled', silentMs }));
     const complaint = sends.length > maxSends ? `${program.label} sent more than ${maxSends} datagrams` : rule?.(sends);
     if (complaint) end({ kind: 'broke-rule', complaint });
   });

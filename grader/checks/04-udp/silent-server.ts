@@ -7,10 +7,13 @@ import { fail } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { crashReport, outputLines } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
-import { enoughGaps, expectRetryWindow, GAPS_JUDGED, MAX_RETRY_MS, MIN_RETRY_MS } from './client-pacing.ts';
+import { expectRetryWindow, readyToJudge, GAPS_JUDGED, MAX_RETRY_MS, MIN_RETRY_MS } from './client-pacing.ts';
 import { FILE, failUnlessExited, MAX_TRIES, show, threadedServer, timing, watchPeer } from './client-run.ts';
 import { sendCounts, type ClientSend, type WatchedRun } from './client-watch.ts';
 import { diagnoses } from './diagnoses.ts';
+
+/** Beyond the last try's timeout, for a loaded machine to run the client's timer and its exit. */
+const GIVE_UP_MARGIN_MS = 2000;
 
 interface SilentServer {
   /** Set by "client-retry-window": the client's run, still going on to its give-up. */
@@ -29,13 +32,15 @@ export const silentServer = scenario('the client when nothing answers', (): Sile
       let reached!: () => void;
       const enough = new Promise<void>((resolve) => (reached = resolve));
       const rule = (sends: readonly ClientSend[]) => {
-        if (enoughGaps(sends)) reached();
+        if (readyToJudge(sends)) reached();
         const last = sends.at(-1)!.text;
         const tries = sends.filter((send) => send.text === last).length;
         return tries > MAX_TRIES ? `${FILE} sent ${show(last)} ${tries} times although at most ${MAX_TRIES} tries are allowed` : undefined;
       };
+      // After its last try a client waits one timeout (at most 1 s) and exits: a hang is told sooner.
+      const afterLastTry = (sends: readonly ClientSend[]) => (sendCounts(sends).get(sends.at(-1)!.text)! >= MAX_TRIES ? context.ms(MAX_RETRY_MS + GIVE_UP_MARGIN_MS) : undefined);
       // The same run goes on to client-gives-up: the tries measured here are its first ones.
-      const run = watchPeer(server, program, timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), rule);
+      const run = watchPeer(server, program, { ...timing(context, MAX_TRIES * MAX_RETRY_MS + 10_000), stallMsAfter: afterLastTry }, rule);
       session.watched = { program, run, where: hostPort(context.host, server.port), n };
       await Promise.race([enough, run.ending]);
       expectRetryWindow(FILE, run.sends, show);
