@@ -10,17 +10,17 @@ import { expectMix, type Mix } from './mix.ts';
 import { claim, expectConnected, openPort } from './open-port.ts';
 import { startChecker, untilLinesOrExit, type Run } from './run.ts';
 import type { TwentyPortsCheck } from './session.ts';
-import { canMakeUnansweredPort, listenWithoutAnswering } from './unanswered-port.ts';
+import { canDropSyns, listenDroppingSyns } from '../shared/dropping-listener.ts';
 
 /** The ports of the first run: the first and the last open, every fifth from the second closed, one unanswered on Linux, the rest at random. */
 async function makeMix(context: CheckContext, random: Random): Promise<Mix> {
   const mix: Mix = { ports: [], states: new Map(), servers: new Map() };
-  const timeoutAt = canMakeUnansweredPort ? random.int(1, MIX_SIZE / 2) : -1;
+  const timeoutAt = canDropSyns ? random.int(1, MIX_SIZE / 2) : -1;
   for (let i = 0; i < MIX_SIZE; i++) {
     const port = await context.freePort();
     mix.ports.push(port);
     if (i === timeoutAt) {
-      await listenWithoutAnswering(context, port);
+      await listenDroppingSyns(context, port);
       mix.states.set(port, 'timeout');
     } else if (i % 5 === 0 || i === MIX_SIZE - 1 || (i % 5 !== 1 && random.chance(0.5))) {
       // The first and the last are always open, every fifth from the second closed: an

@@ -9,7 +9,7 @@ import { FILE, startChecker, untilLinesOrExit } from './run.ts';
 import type { PortsCheck } from './session.ts';
 import { SocketWatch } from './socket-watch.ts';
 import { expectConnectGivenUp, expectTimeoutWindow } from './timing.ts';
-import { canMakeUnansweredPort, listenWithoutAnswering } from './unanswered-port.ts';
+import { canDropSyns, listenDroppingSyns } from '../shared/dropping-listener.ts';
 
 /**
  * Beyond the 2 s, how long a connect may go unanswered with nothing printed before the program
@@ -22,9 +22,9 @@ export const timeoutCheck: PortsCheck = {
   title: `reports a port that never answers as "PORT timeout" after ${CONNECT_TIMEOUT_MS / 1000} s, instead of hanging`,
   hint: `A connect nobody answers can hang for minutes before the kernel gives up (ETIMEDOUT). socket.setTimeout(${CONNECT_TIMEOUT_MS}) (or net.connect({ ..., timeout: ${CONNECT_TIMEOUT_MS} })) fires "timeout": destroy the socket there and report "PORT timeout".`,
   async run(context) {
-    if (!canMakeUnansweredPort) skip('only Linux lets the grader make a port that drops connections');
+    if (!canDropSyns) skip('only Linux lets the grader make a port that drops connections');
     const port = await context.freePort();
-    await listenWithoutAnswering(context, port);
+    await listenDroppingSyns(context, port);
     context.transcript.note('grader', `${hostPort(context.host, port)} listens with a full accept queue: the kernel drops every new SYN`);
     const watch = await SocketWatch.start(context, port, 'SYN-SENT');
     const run = startChecker(context, [String(port)]);

@@ -16,9 +16,11 @@ export interface ManyRun {
   readonly messages: readonly string[];
 }
 
-export async function startMany(context: CheckContext, purpose: string, messages: readonly string[], answers: readonly Answer[]): Promise<ManyRun> {
+/** `via`: the port the client is given, when the grader puts something between it and the server. */
+export async function startMany(context: CheckContext, purpose: string, messages: readonly string[], answers: readonly Answer[], via?: (server: ManyServer) => Promise<number>): Promise<ManyRun> {
   const server = await playManyServer(context, purpose, messages, answers);
-  const client = context.start(FILE, { port: server.port, args: messages });
+  const port = via ? await via(server) : server.port;
+  const client = context.start(FILE, { port, args: messages });
   return { client, server, messages };
 }
 

@@ -28,6 +28,8 @@ export const diagnoses = defineDiagnoses({
     'One connection never got an answer, and the client waited for it forever. Give every connection a deadline of its own (a setTimeout started with it, cleared when it ends) that destroys the socket and records "timed out".',
   'global-deadline':
     'A connection that started late was cut off although it was answered inside its own 2 s: the deadline was counted from the start of the whole run, not from each connect. Start each connection\'s timer when that connection starts.',
+  'deadline-from-connect-event':
+    'A connection whose connect took a second was reported as ok although its echo came 2.5 s after net.connect(): the deadline was started in the "connect" listener. A connect can take seconds by itself (a server whose accept queue is full drops the SYN, and the client\'s kernel sends it again only a second later), and that time counts. Start the timer right after net.connect().',
   'idle-timeout':
     'A reply that came one byte at a time, far past the 2 s deadline, was reported as ok. socket.setTimeout() is an idle timeout: every byte restarts it. The deadline is for the whole exchange: one setTimeout started at connect.',
   'short-reply-as-ok':
