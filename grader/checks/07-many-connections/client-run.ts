@@ -2,9 +2,9 @@
 // client.ts with one argument per connection.
 import { escapeText } from '../../net/escape.ts';
 import { pollUntil } from '../../run/deadline.ts';
-import type { RunningProgram } from '../../run/program.ts';
+import type { ExitInfo, RunningProgram } from '../../run/program.ts';
 import { fail, type CheckContext, type Diagnosis } from '../check.ts';
-import { outputLines } from '../shared/exit.ts';
+import { exitWithin, outputLines } from '../shared/exit.ts';
 import { playManyServer, type Answer, type ManyServer } from './many-server.ts';
 import { brief, summaryLine, okLine } from './messages.ts';
 
@@ -24,9 +24,23 @@ export async function startMany(context: CheckContext, purpose: string, messages
   return { client, server, messages };
 }
 
-/** Until the client exits (its output read to the end), or `ms`. */
-export async function untilExit(run: ManyRun, ms: number): Promise<void> {
-  await pollUntil(() => (run.client.exit ? true : undefined), ms, `${FILE} to exit`).catch(() => {});
+const SUMMARY = /^\d+ of \d+ connections succeeded$/m;
+
+/**
+ * Until the client printed its summary or exited, or `ms`; then a moment for a line printed
+ * after the summary. Resolves to when the summary was seen (undefined if it was not).
+ */
+export async function untilSummary(run: ManyRun, ms: number): Promise<number | undefined> {
+  const printed = () => SUMMARY.test(run.client.stdout.text);
+  await pollUntil(() => (printed() || run.client.exit ? true : undefined), ms, `${FILE} to print its summary`).catch(() => {});
+  const seenAt = printed() ? Date.now() : undefined;
+  await exitWithin(run.client, 50);
+  return seenAt;
+}
+
+/** Fails unless the client exits within `ms` of printing its summary (at `printedAt`). */
+export async function exitAfterSummary(run: ManyRun, printedAt: number | undefined, ms: number): Promise<ExitInfo | undefined> {
+  return exitWithin(run.client, Math.max(0, (printedAt ?? Date.now()) + ms - Date.now()));
 }
 
 export const printedLines = (run: ManyRun): string[] => outputLines(run.client.stdout.text);

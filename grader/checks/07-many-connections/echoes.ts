@@ -2,8 +2,8 @@
 // until all the others are answered. The server counts its connections in service at once.
 import { fail, withFact } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
-import { exitWithin, expectCleanExit } from '../shared/exit.ts';
-import { allOk, failIfNeverConnected, FILE, printedLines, showLines, startMany, type ManyRun } from './client-run.ts';
+import { expectCleanExit } from '../shared/exit.ts';
+import { allOk, exitAfterSummary, failIfNeverConnected, FILE, printedLines, showLines, startMany, untilSummary, type ManyRun } from './client-run.ts';
 import { diagnoseOutput } from './diagnose-output.ts';
 import { diagnoses } from './diagnoses.ts';
 import type { Answer } from './many-server.ts';
@@ -19,8 +19,6 @@ interface Echoes {
   /** When the summary line was seen on stdout. */
   summaryAt?: number;
 }
-
-const SUMMARY = /^\d+ of \d+ connections succeeded$/m;
 
 export const echoes = scenario('eight echoes, four at a time, the first one slow', (): Echoes => ({}), [
   {
@@ -94,10 +92,8 @@ export const echoes = scenario('eight echoes, four at a time, the first one slow
     hint: 'Print once every connection has ended: one line per argument, in argument order, then the summary line.',
     async run(context, session) {
       const run = need(session.run, 'the client started by "sends-each-message"');
-      await pollUntil(() => (SUMMARY.test(run.client.stdout.text) || run.client.exit ? true : undefined), context.ms(5000), `${FILE} to print its summary`).catch(() => {});
-      session.summaryAt = Date.now();
       // A line printed after the summary belongs to this check's judgement too.
-      await exitWithin(run.client, context.ms(50));
+      session.summaryAt = (await untilSummary(run, context.ms(5000))) ?? Date.now();
       const printed = printedLines(run);
       const expected = allOk(run.messages);
       if (printed.join('\n') === expected.join('\n')) return;
@@ -115,7 +111,7 @@ export const echoes = scenario('eight echoes, four at a time, the first one slow
     async run(context, session) {
       const run = need(session.run, 'the client started by "sends-each-message"');
       const printedAt = need(session.summaryAt, 'the summary seen by "prints-results"');
-      const exit = await exitWithin(run.client, Math.max(0, printedAt + context.ms(1000) - Date.now()));
+      const exit = await exitAfterSummary(run, printedAt, context.ms(1000));
       if (!exit) {
         fail(`${FILE} was still running ${((Date.now() - printedAt) / 1000).toFixed(1)} s after it printed its summary`, {
           expected: 'exits right after printing',

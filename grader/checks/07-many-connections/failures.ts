@@ -4,7 +4,7 @@
 // inside its own deadline but past 2 s from the client's start.
 import { fail, withFact, type Diagnosis } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
-import { FILE, failIfNeverConnected, printedLines, showLines, startMany, untilExit, type ManyRun } from './client-run.ts';
+import { exitAfterSummary, FILE, failIfNeverConnected, printedLines, showLines, startMany, untilSummary, type ManyRun } from './client-run.ts';
 import { diagnoses } from './diagnoses.ts';
 import { WAIT_LONG_MS, WAIT_MS, type Answer } from './many-server.ts';
 import { failedLine, makeMessages, okLine, parseLine, summaryLine } from './messages.ts';
@@ -16,6 +16,8 @@ const STOP_WAITING_MS = 6000;
 
 interface Failures {
   run?: ManyRun;
+  /** When the summary line was seen on stdout. */
+  summaryAt?: number;
 }
 
 function expectedLines(messages: readonly string[]): string[] {
@@ -68,12 +70,12 @@ export const failures = scenario('connections that fail: reset, never answered, 
       const messages = makeMessages(random, ANSWERS.length).map((message, index) => (ANSWERS[index] === 'trickle' ? `${index + 1}-${random.word(10, 12)}` : message));
       const run = await startMany(context, 'failures', messages, ANSWERS);
       session.run = run;
-      await untilExit(run, context.ms(STOP_WAITING_MS));
+      session.summaryAt = await untilSummary(run, context.ms(STOP_WAITING_MS));
       failIfNeverConnected(run, diagnoses['never-connects']);
       const printed = printedLines(run);
       const expected = expectedLines(messages);
       if (printed.join('\n') === expected.join('\n')) return;
-      fail(`${FILE} printed other lines than each connection's result${run.client.exit ? '' : `, and was still running ${STOP_WAITING_MS / 1000} s after it started`}`, {
+      fail(`${FILE} printed other lines than each connection's result${run.client.exit || session.summaryAt ? '' : `, and had printed no summary ${STOP_WAITING_MS / 1000} s after it started`}`, {
         expected: showLines(expected),
         actual: showLines(printed),
         diagnosis: diagnose(run, printed),
@@ -84,9 +86,9 @@ export const failures = scenario('connections that fail: reset, never answered, 
     id: 'exits-one',
     title: 'exits with code 1 when any connection failed',
     hint: 'Set process.exitCode = 1 when any connection failed, 0 only when all succeeded.',
-    async run(_context, session) {
+    async run(context, session) {
       const run = need(session.run, 'the client started by "reports-failures"');
-      const exit = run.client.exit;
+      const exit = await exitAfterSummary(run, session.summaryAt, context.ms(1000));
       if (exit?.code === 1) return;
       const failed = ANSWERS.filter((answer) => !SUCCEEDS.has(answer)).length;
       fail(`${FILE} ${exit ? `exited with code ${exit.code}` : 'is still running'} although ${failed} of its ${ANSWERS.length} connections failed`, {

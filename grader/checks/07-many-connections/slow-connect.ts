@@ -9,7 +9,7 @@ import { fail, skip, withFact } from '../check.ts';
 import { scenario } from '../lesson.ts';
 import { canDropSyns, listenDroppingSyns, type DroppingListener } from '../shared/dropping-listener.ts';
 import { hostPort } from '../shared/listening.ts';
-import { FILE, failIfNeverConnected, printedLines, showLines, startMany, untilExit } from './client-run.ts';
+import { FILE, failIfNeverConnected, printedLines, showLines, startMany, untilSummary } from './client-run.ts';
 import { diagnoses } from './diagnoses.ts';
 import { AFTER_SLOW_CONNECT_MS } from './many-server.ts';
 import { failedLine, makeMessages, parseLine, summaryLine } from './messages.ts';
@@ -46,7 +46,7 @@ export const slowConnect = scenario('a connect that takes a second', () => ({}),
       ).catch(() => 0);
       gate!.open();
       if (synSeenAt) context.transcript.note('grader', `${FILE}'s connect to ${where} was seen unanswered (SYN-SENT); the listener accepts from now on`);
-      await untilExit(run, context.ms(STOP_WAITING_MS));
+      await untilSummary(run, context.ms(STOP_WAITING_MS));
       failIfNeverConnected(run, diagnoses['never-connects']);
       const printed = printedLines(run);
       const expected = [failedLine(0, 'timed out'), summaryLine(0, 1)];

@@ -7,7 +7,7 @@
 // systems differ (macOS may answer with RST), so elsewhere the checks that need this are not run.
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { acceptQueueLength } from '../../net/proc-net-tcp.ts';
+import { acceptQueueLength, connectsWaitingOn } from '../../net/proc-net-tcp.ts';
 import { DeadlineError, pollUntil, settledWithin, withDeadline } from '../../run/deadline.ts';
 import { hasProc } from '../../run/proc.ts';
 import type { CheckContext } from '../check.ts';
@@ -16,6 +16,8 @@ export const canDropSyns = process.platform === 'linux' && hasProc;
 
 /** Connections the grader may queue before a SYN is dropped: backlog 1 holds two. */
 const MAX_FILLERS = 8;
+/** How long a connect must stay unanswered, with the queue not growing, to count as dropped. */
+const DROP_SEEN_MS = 30;
 
 // Plain CommonJS for eval: the worker needs no TypeScript. Atomics.wait blocks its event loop,
 // so libuv never calls accept() until the grader flips gate[0]; terminate() ends it either way.
@@ -78,16 +80,30 @@ export async function listenDroppingSyns(context: CheckContext, port: number, ta
   if (!started.listening) throw new Error(`the grader could not listen on ${host}:${port}: ${started.error}`);
 
   // Fill the accept queue, then prove it is full: a further SYN must be dropped, which the
-  // kernel shows as a queue that stops growing while that connection stays unanswered.
+  // kernel shows as a connect still unanswered (SYN-SENT) while the queue did not grow. On
+  // loopback the kernel answers a SYN within the connect() call, whatever the load on user
+  // space: a SYN-SENT seen twice, DROP_SEEN_MS apart, is one it dropped.
   let fillers = 0;
   for (let attempt = 0, queued = 0; attempt < MAX_FILLERS; attempt++) {
     const { socket, connected } = connectOnce(host, port, context);
-    // On loopback the kernel answers a SYN at once, whatever the load on user space;
-    // 1 s leaves room for this process's event loop to be slow in telling us.
-    const answered = (await settledWithin(connected, context.ms(1000))) ?? false;
-    const length = await pollUntil(() => acceptQueueLength(host, port), context.ms(2000), `the accept queue of ${host}:${port} in /proc/net/tcp`);
-    if (answered) gate[1 + fillers++] = socket.localPort ?? 0;
-    if (!answered && length === queued) {
+    let answered = false;
+    void connected.then((ok) => (answered = ok));
+    let waitingSince: number | undefined;
+    const outcome = await pollUntil(
+      () => {
+        if (answered) return 'answered';
+        const length = acceptQueueLength(host, port);
+        if (length === undefined) return undefined;
+        if (length > queued) return 'queued';
+        if ((connectsWaitingOn(host, port)?.length ?? 0) === 0) return (waitingSince = undefined);
+        waitingSince ??= Date.now();
+        return Date.now() - waitingSince >= DROP_SEEN_MS ? 'dropped' : undefined;
+      },
+      context.ms(2000),
+      `the kernel to queue or drop a connect to ${host}:${port} (/proc/net/tcp)`,
+      { firstDelayMs: 2, maxDelayMs: 20 },
+    );
+    if (outcome === 'dropped') {
       return {
         open() {
           // The unanswered one would be let in by its next SYN.
@@ -97,7 +113,10 @@ export async function listenDroppingSyns(context: CheckContext, port: number, ta
         },
       };
     }
-    queued = length;
+    // Queued: the grader's own, dropped by the worker when it accepts it.
+    await settledWithin(connected, context.ms(1000));
+    gate[1 + fillers++] = socket.localPort ?? 0;
+    queued = acceptQueueLength(host, port) ?? queued + 1;
   }
   throw new DeadlineError(`the kernel to drop a SYN to the full listener on ${host}:${port}`, context.ms(8000));
 }
