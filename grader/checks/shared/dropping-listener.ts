@@ -1,10 +1,11 @@
 // A listener whose connects hang: on Linux a listener whose accept queue is full drops new
 // SYNs, so connect() is neither accepted nor refused and the client's kernel sends its SYN again
-// 1 s later, then 3 s, … A worker thread listens with backlog 1 and blocks, so nothing is
-// accepted; the grader fills the queue with its own connections. Lesson 6's port that never
-// answers stays so. Lesson 7's opens once the client's SYN was dropped and forwards every
-// connection to the grader's server, so the client's connect completes about 1 s late. Other
-// systems differ (macOS may answer with RST), so elsewhere the checks that need this are not run.
+// 1 s later (then every second on Linux 6.5 and later, after 2 s, 4 s, … before). A worker
+// thread listens with backlog 1 and blocks, so nothing is accepted; the grader fills the queue
+// with its own connections. Lesson 6's port that never answers stays so. Lesson 7's opens once
+// the client's SYN was dropped and forwards every connection to the grader's server, so the
+// client's connect completes about 1 s late. Other systems differ (macOS may answer with RST),
+// so elsewhere the checks that need this are not run.
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { acceptQueueLength, connectsWaitingOn } from '../../net/proc-net-tcp.ts';
