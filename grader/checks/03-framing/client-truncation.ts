@@ -10,8 +10,7 @@ import { CLIENT } from './client-output.ts';
 import { startClientAgainstFrameServer } from './connections.ts';
 import { diagnoses } from './diagnoses.ts';
 import type { FrameScript } from './frame-server.ts';
-import { encodeFrame, reversed } from './frames.ts';
-import { PROTOCOL_MAX_FRAME_BYTES } from './oversized.ts';
+import { encodeFrame, PROTOCOL_MAX_FRAME_BYTES, reversed } from './frames.ts';
 
 interface Truncation {
   readonly what: string;

@@ -8,6 +8,8 @@ export const diagnoses = defineDiagnoses({
     'The server stopped listening after its first client: server.close() (from lesson 1) does that. Remove it; this server keeps accepting.',
   'stops-accepting': 'The server stopped accepting clients: keep the listening server open and the process running.',
   // The server: its replies.
+  'length-counts-header':
+    'The length prefix counted its own 4 bytes. In this protocol it holds the length of the payload alone: writeUInt32BE(payload.length), and after reading a length N, the frame is 4 + N bytes.',
   'little-endian-length': 'The reply header holds the length little-endian. The protocol is big-endian ("network order"): writeUInt32BE, readUInt32BE.',
   'not-reversed': 'The payload came back in its original order: reverse the bytes (Buffer.from(payload).reverse()).',
   'decodes-payload-as-text':

@@ -30,6 +30,10 @@ export function decodeFrames(data: Buffer): { frames: Buffer[]; rest: Buffer } {
 
 /** The largest frame a FrameReader keeps by default: lesson 3's client sends at most 2 MiB. */
 export const MAX_FRAME_BYTES = 16 * MiB;
+/** The length prefix: 4 bytes, big-endian, the payload's length alone. */
+const HEADER_BYTES = 4;
+/** The contract's limit (lessons/course.ts, framing.ts): a payload of at most 64 MiB. */
+export const PROTOCOL_MAX_FRAME_BYTES = 64 * MiB;
 
 /** A frame that did not fit: recorded instead of buffered. */
 export interface OversizedFrame {
@@ -226,6 +230,7 @@ function diagnoseUnfinished(rest: Buffer, wantLength: number): Diagnosis | undef
   if (rest.length < 4) return undefined;
   const header = rest.readUInt32BE(0);
   if (rest.readUInt32LE(0) === wantLength && header !== wantLength) return diagnoses['little-endian-length'];
+  if (header === wantLength + HEADER_BYTES) return withFact(diagnoses['length-counts-header'], `The reply's header announced ${header} bytes for a ${wantLength}-byte payload.`);
   return undefined;
 }
 
@@ -234,6 +239,10 @@ export function diagnosePayload(sentPayload: Buffer, frame: Buffer): Diagnosis |
   const want = reversed(sentPayload);
   if (frame.includes(REPLACEMENT) && !want.includes(REPLACEMENT)) return diagnoses['decodes-payload-as-text'];
   if (frame.equals(sentPayload) && !want.equals(sentPayload)) return diagnoses['not-reversed'];
+  // A header that counts itself makes the grader read the next reply's 4 header bytes as part of this one.
+  if (frame.length === want.length + HEADER_BYTES && frame.subarray(0, want.length).equals(want)) {
+    return withFact(diagnoses['length-counts-header'], `The reply's header announced ${frame.length} bytes for a ${want.length}-byte payload.`);
+  }
   if (frame.length < want.length && want.subarray(want.length - frame.length).equals(frame)) {
     return withFact(diagnoses['answers-partial-payload'], `The reply holds the last ${frame.length} of ${want.length} bytes reversed.`);
   }

@@ -10,12 +10,11 @@ import type { ScenarioCheck } from '../lesson.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
 import { hostPort } from '../shared/listening.ts';
 import { diagnoses } from './diagnoses.ts';
+import { PROTOCOL_MAX_FRAME_BYTES } from './frames.ts';
 import { expectReplies } from './replies.ts';
 import { newConnection, servedOf, type ServedRun, type ServerSession } from './server-session.ts';
 import { SERVER, sendFrames } from './server-traffic.ts';
 
-/** The contract's limit (lessons/course.ts, framing.ts): a payload of at most 64 MiB. */
-export const PROTOCOL_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** What nc sends when "hello" is typed: its first 4 bytes read as a length. */
 const TYPED_TEXT = Buffer.from('hello\n');

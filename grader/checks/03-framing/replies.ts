@@ -3,9 +3,10 @@ import type { TcpPeer } from '../../net/tcp-peer.ts';
 import type { FragmentingProxy } from '../../net/fragmenting-proxy.ts';
 import { formatDuration, QUIET_MS, scaled, untilDoneOrStalled } from '../../run/deadline.ts';
 import { describeExit, type RunningProgram } from '../../run/program.ts';
-import { fail, type Diagnosis } from '../check.ts';
+import { fail, withFact, type Diagnosis } from '../check.ts';
 import { crashReport, exitWithin } from '../shared/exit.ts';
-import { compareReplies, repliesGoneWrong, reversed, wireBytes, type ReplyMismatch } from './frames.ts';
+import { diagnoses } from './diagnoses.ts';
+import { compareReplies, PROTOCOL_MAX_FRAME_BYTES, repliesGoneWrong, reversed, wireBytes, type ReplyMismatch } from './frames.ts';
 
 /** How long a server that closed the connection is given to show it crashed. */
 const CRASH_EXIT_MS = 500;
@@ -28,10 +29,25 @@ export interface ReplyExpectation {
   readonly onlyCause?: Diagnosis;
 }
 
+/**
+ * A server that reads a length as counting its own 4 bytes takes the last 4 bytes of a payload
+ * for the next frame's length, and when that is above the limit, logs it as a refused frame.
+ */
+function refusedPayloadTail(server: RunningProgram, sent: readonly Buffer[]): Diagnosis | undefined {
+  for (const payload of sent) {
+    if (payload.length < 4) continue;
+    const tail = payload.readUInt32BE(payload.length - 4);
+    if (tail > PROTOCOL_MAX_FRAME_BYTES && new RegExp(`(^|\\D)${tail}(\\D|$)`).test(server.stderr.text)) {
+      return withFact(diagnoses['length-counts-header'], `It logged a length of ${tail}: the last 4 bytes of a payload, read as the next frame's length.`);
+    }
+  }
+  return undefined;
+}
+
 /** The mistake named: a crash's, this set-up's only cause, what the bytes show, or the check's likely one. */
 function chooseDiagnosis(expectation: ReplyExpectation, mismatch: ReplyMismatch, crashed: boolean): Diagnosis | undefined {
   if (crashed && expectation.crashDiagnosis) return expectation.crashDiagnosis;
-  return expectation.onlyCause ?? mismatch.diagnosis ?? expectation.diagnosis;
+  return expectation.onlyCause ?? mismatch.diagnosis ?? refusedPayloadTail(expectation.server, expectation.sent) ?? expectation.diagnosis;
 }
 
 /**
