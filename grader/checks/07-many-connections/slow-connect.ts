@@ -7,7 +7,7 @@ import { connectsWaitingOn } from '../../net/proc-net-tcp.ts';
 import { formatDuration, pollUntil } from '../../run/deadline.ts';
 import { fail, skip, withFact } from '../check.ts';
 import { scenario } from '../lesson.ts';
-import { canDropSyns, listenDroppingSyns, type DroppingListener } from '../shared/dropping-listener.ts';
+import { canDropSyns, DROP_SEEN_MS, listenDroppingSyns, type DroppingListener } from '../shared/dropping-listener.ts';
 import { hostPort } from '../shared/listening.ts';
 import { FILE, failIfNeverConnected, printedLines, showLines, startMany, untilSummary } from './client-run.ts';
 import { diagnoses } from './diagnoses.ts';
@@ -36,10 +36,18 @@ export const slowConnect = scenario('a connect that takes a second', () => ({}),
         context.transcript.note('grader', `${where} listens with a full accept queue: the kernel drops the client's first SYN, then lets in the one it sends again`);
         return port;
       });
-      const clientWaits = () => (connectsWaitingOn(context.host, port) ?? []).some((local) => !graders.has(local));
-      // Opened once the kernel shows the client's connect unanswered; its next SYN, 1 s after the first, gets in.
+      // Opened once the kernel has shown the client's connect unanswered for a while (its SYN was
+      // dropped, not just not yet processed); its next SYN, 1 s after the first, gets in.
+      const waitingSince = new Map<string, number>();
+      const clientDropped = () => {
+        const now = Date.now();
+        const waiting = (connectsWaitingOn(context.host, port) ?? []).filter((local) => !graders.has(local));
+        for (const local of waiting) if (!waitingSince.has(local)) waitingSince.set(local, now);
+        const since = Math.min(...waiting.map((local) => waitingSince.get(local)!));
+        return now - since >= context.ms(DROP_SEEN_MS) ? since : undefined;
+      };
       const synSeenAt = await pollUntil(
-        () => (clientWaits() ? Date.now() : run.client.exit ? 0 : undefined),
+        () => clientDropped() ?? (run.client.exit ? 0 : undefined),
         context.ms(10_000),
         `${FILE}'s SYN to ${where}`,
         { firstDelayMs: 5, maxDelayMs: 40 },
