@@ -66,6 +66,8 @@ export interface ProxyOptions {
   readonly target: { readonly address: string; readonly port: number };
   readonly seed: number;
   readonly rates?: LinkRates;
+  /** The fates of particular datagrams, where the seeded draw must not decide (undefined: drawn). */
+  readonly forced?: (direction: Direction, index: number) => Fate | undefined;
   readonly transcript: Transcript;
   readonly name?: string;
 }
@@ -130,7 +132,7 @@ export class UdpProxy {
 
   private arrive(direction: Direction, data: Buffer, at = performance.now()): Arrival {
     const index = this.counts[direction]++;
-    const fate = planDatagram(this.options.seed, direction, index, this.options.rates);
+    const fate = this.options.forced?.(direction, index) ?? planDatagram(this.options.seed, direction, index, this.options.rates);
     const arrival: Arrival = { direction, index, data, at, fate };
     this.arrivals.push(arrival);
     const way = direction === 'up' ? 'client→server' : 'server→client';
