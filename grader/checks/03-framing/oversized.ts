@@ -15,7 +15,6 @@ import { expectReplies } from './replies.ts';
 import { newConnection, servedOf, type ServedRun, type ServerSession } from './server-session.ts';
 import { SERVER, sendFrames } from './server-traffic.ts';
 
-
 /** What nc sends when "hello" is typed: its first 4 bytes read as a length. */
 const TYPED_TEXT = Buffer.from('hello\n');
 
