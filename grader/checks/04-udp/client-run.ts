@@ -163,9 +163,10 @@ export function expectDefaultCount(sends: readonly ClientSend[], ending: Ending,
 }
 
 /** On a wrong output, `explain(message)` may add the story of that message to the transcript first. */
-export function expectPrinted(program: RunningProgram, n: number, explain?: (message: string) => void): void {
+/** `otherwise`: the mistake to name when the output itself points at none. */
+export function expectPrinted(program: RunningProgram, n: number, explain?: (message: string) => void, otherwise?: Diagnosis): void {
   const problem = judgeOutput(program.stdout.text, n, FILE);
   if (!problem) return;
   if (problem.about) explain?.(problem.about);
-  fail(problem.summary, problem);
+  fail(problem.summary, { ...problem, diagnosis: problem.diagnosis ?? otherwise });
 }

@@ -4,7 +4,7 @@ import { describeFate, LOSSY, UdpProxy, type Direction, type Fate } from '../../
 import { udpAddress } from '../../net/udp-peer.ts';
 import { formatDuration } from '../../run/deadline.ts';
 import type { RunningProgram } from '../../run/program.ts';
-import { fail, type CheckContext } from '../check.ts';
+import { fail, withFact, type CheckContext, type Diagnosis } from '../check.ts';
 import { need, scenario } from '../lesson.ts';
 import { expectCleanExit } from '../shared/exit.ts';
 import { expectPrintedWasDelivered } from './client-output.ts';
@@ -35,8 +35,16 @@ const MAX_SENDS_PER_MESSAGE = 6;
 const LONG_AFTER_ECHO_MS = 500;
 const SENDS_LONG_AFTER_ECHO_ALLOWED = 2;
 
-/** The message sent most often long after its echo had been delivered to the client, if any was. */
-function resentLongAfterEcho(proxy: UdpProxy): { readonly text: string; readonly count: number } | undefined {
+/**
+ * When a run ended early, tries sent this long after their message's echo was delivered, in all
+ * messages together, past which the output's failure is put down to answered messages' timers:
+ * a correct client's retry crosses its echo, it is never sent a timeout after it.
+ */
+const SHORT_RUN_AFTER_ECHO_MS = 200;
+const SHORT_RUN_RESENDS_ALLOWED = 2;
+
+/** How often each message was sent more than `afterMs` after its echo had been delivered to the client. */
+function resendsAfterEcho(proxy: UdpProxy, afterMs: number): Map<string, number> {
   const deliveredAt = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const arrival of proxy.arrivals) {
@@ -44,12 +52,25 @@ function resentLongAfterEcho(proxy: UdpProxy): { readonly text: string; readonly
     if (arrival.direction === 'down') {
       const at = arrival.at + Math.min(...arrival.fate.delaysMs);
       if (!arrival.fate.dropped && at < (deliveredAt.get(text) ?? Infinity)) deliveredAt.set(text, at);
-    } else if (arrival.at > (deliveredAt.get(text) ?? Infinity) + LONG_AFTER_ECHO_MS) {
+    } else if (arrival.at > (deliveredAt.get(text) ?? Infinity) + afterMs) {
       counts.set(text, (counts.get(text) ?? 0) + 1);
     }
   }
-  const [text, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return counts;
+}
+
+/** The message sent most often long after its echo had been delivered to the client, if any was. */
+function resentLongAfterEcho(proxy: UdpProxy): { readonly text: string; readonly count: number } | undefined {
+  const [text, count] = [...resendsAfterEcho(proxy, LONG_AFTER_ECHO_MS).entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   return count > SENDS_LONG_AFTER_ECHO_ALLOWED ? { text, count } : undefined;
+}
+
+/** Answered messages' timers, when they sent more than the short run allows: what a run that ended early points at. */
+function answeredTimersStillRan(proxy: UdpProxy): Diagnosis | undefined {
+  const counts = resendsAfterEcho(proxy, SHORT_RUN_AFTER_ECHO_MS);
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  if (total <= SHORT_RUN_RESENDS_ALLOWED) return undefined;
+  return withFact(diagnoses['resends-answered-message'], `${counts.size} answered messages were sent again ${total} times in all, each more than ${formatDuration(SHORT_RUN_AFTER_ECHO_MS)} after its echo had reached ${FILE}.`);
 }
 
 /** The time spent between a message's first and last try, summed: its retry timer's waits, the program's choice. */
@@ -171,7 +192,7 @@ export const lossyLink = scenario('the client behind a lossy link', (): LossyLin
           diagnosis: diagnoses['resends-answered-message'],
         });
       }
-      expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message));
+      expectPrinted(program, LOSSY_COUNT, (message) => replayOnLink(context, proxy, startedAt, message), answeredTimersStillRan(proxy));
       const delivered = new Set(proxy.arrivals.filter((a) => a.direction === 'down' && !a.fate.dropped).map((a) => a.data.toString('latin1')));
       expectPrintedWasDelivered(program.stdout.text, delivered, FILE);
       if (ending.kind === 'exited') expectCleanExit(program, ending.exit);
