@@ -31,8 +31,9 @@ export interface WrongProgram {
   /** Graded over IPv6 (HOST=::1): for mistakes only IPv6 shows, like a hard-coded 'udp4'. */
   readonly ipv6?: boolean;
   /**
-   * A check one scenario earlier that may catch the same mistake first, with the same diagnosis,
-   * when the machine is loaded (a reaction to a datagram that comes late enough to be judged there).
+   * An earlier check that may catch the same mistake first, with the same diagnosis: when the
+   * machine is loaded (a reaction to a datagram that comes late enough to be judged there), or
+   * where the run's random events decide which of two checks of one run sees it first.
    */
   readonly orFailsAt?: string;
   /** Why this program cannot be the solution with one mistake made in it (it is allowed to differ more). */
