@@ -47,18 +47,22 @@ function rowsMentioning(host: string, port: number): string[][] | undefined {
 const LISTEN = '0A';
 const SYN_SENT = '02';
 
-/** Length of the accept queue of the LISTEN socket on host:port (a fresh read), or undefined. */
-export function acceptQueueLength(host: string, port: number): number | undefined {
-  const local = procEndpoint(host, port);
-  // For a listener rx_queue is the accept queue.
-  const row = rowsMentioning(host, port)?.find((fields) => fields[1] === local && fields[3] === LISTEN);
-  return row ? parseInt(row[4]!.split(':')[1]!, 16) : undefined;
+/** A listener on host:port as one read of the table shows it; undefined where it cannot be read. */
+export interface ListenerLook {
+  /** Its accept queue's length (a listener's rx_queue); undefined if it does not listen. */
+  readonly acceptQueue?: number;
+  /** The local endpoints of the sockets still sending their SYN to it: connects not yet answered. */
+  readonly waiting: readonly string[];
 }
 
-/** The local endpoints of the sockets still sending their SYN to host:port: connects not yet answered. */
-export function connectsWaitingOn(host: string, port: number): string[] | undefined {
-  const remote = procEndpoint(host, port);
-  return rowsMentioning(host, port)
-    ?.filter((fields) => fields[2] === remote && fields[3] === SYN_SENT)
-    .map((fields) => fields[1]!);
+/** One read of the table (each costs milliseconds of a thread: the kernel walks its whole hash table). */
+export function lookAtListener(host: string, port: number): ListenerLook | undefined {
+  const endpoint = procEndpoint(host, port);
+  const rows = rowsMentioning(host, port);
+  if (!rows) return undefined;
+  const listening = rows.find((fields) => fields[1] === endpoint && fields[3] === LISTEN);
+  return {
+    acceptQueue: listening ? parseInt(listening[4]!.split(':')[1]!, 16) : undefined,
+    waiting: rows.filter((fields) => fields[2] === endpoint && fields[3] === SYN_SENT).map((fields) => fields[1]!),
+  };
 }

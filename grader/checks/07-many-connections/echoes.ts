@@ -79,6 +79,9 @@ export const echoes = scenario('eight echoes, four at a time, the first one slow
       if (held.releasedBy !== 'time') return;
       const during = run.server.served.filter((record) => record !== held && record.acceptedAt >= held.acceptedAt && record.acceptedAt < (held.doneAt ?? Date.now()));
       const after = run.server.served.filter((record) => record !== held && record.acceptedAt >= (held.doneAt ?? Infinity));
+      // Every other connection began while #1 waited: the client held none back, and only the
+      // grader (slowed by a loaded machine) had not answered them all before the hold ran out.
+      if (after.length === 0 && during.length === COUNT - 1) return;
       fail(`while connection #1 waited for its answer, ${during.length} of the other ${COUNT - 1} connections began${after.length ? `; ${after.length} began only after it ended` : ''}`, {
         expected: `the other ${COUNT - 1} connections answered while #1 waits (up to ${LIMIT} open at once)`,
         actual: `${during.length} began during the wait, ${after.length} after it`,

@@ -3,7 +3,7 @@
 // the client's kernel sends 1 s later; the echo comes 1.5 s after that. Counted from
 // net.connect(), the deadline passed 0.5 s before the echo: "timed out". Counted from the
 // "connect" event, it had 0.5 s to go, and the client prints "ok".
-import { connectsWaitingOn } from '../../net/proc-net-tcp.ts';
+import { lookAtListener } from '../../net/proc-net-tcp.ts';
 import { formatDuration, pollUntil } from '../../run/deadline.ts';
 import { fail, skip, withFact } from '../check.ts';
 import { scenario } from '../lesson.ts';
@@ -32,7 +32,7 @@ export const slowConnect = scenario('a connect that takes a second', () => ({}),
       let graders = new Set<string>();
       const run = await startMany(context, 'slow-connect', messages, ['after-slow-connect'], async (server) => {
         gate = await listenDroppingSyns(context, port, { host: context.host, port: server.port });
-        graders = new Set(connectsWaitingOn(context.host, port));
+        graders = new Set(lookAtListener(context.host, port)?.waiting);
         context.transcript.note('grader', `${where} listens with a full accept queue: the kernel drops the client's first SYN, then lets in the one it sends again`);
         return port;
       });
@@ -41,7 +41,7 @@ export const slowConnect = scenario('a connect that takes a second', () => ({}),
       const waitingSince = new Map<string, number>();
       const clientDropped = () => {
         const now = Date.now();
-        const waiting = (connectsWaitingOn(context.host, port) ?? []).filter((local) => !graders.has(local));
+        const waiting = (lookAtListener(context.host, port)?.waiting ?? []).filter((local) => !graders.has(local));
         for (const local of waiting) if (!waitingSince.has(local)) waitingSince.set(local, now);
         const since = Math.min(...waiting.map((local) => waitingSince.get(local)!));
         return now - since >= context.ms(DROP_SEEN_MS) ? since : undefined;
@@ -50,7 +50,7 @@ export const slowConnect = scenario('a connect that takes a second', () => ({}),
         () => clientDropped() ?? (run.client.exit ? 0 : undefined),
         context.ms(10_000),
         `${FILE}'s SYN to ${where}`,
-        { firstDelayMs: 5, maxDelayMs: 40 },
+        { firstDelayMs: 10, maxDelayMs: 50 },
       ).catch(() => 0);
       gate!.open();
       if (synSeenAt) context.transcript.note('grader', `${FILE}'s connect to ${where} was seen unanswered (SYN-SENT); the listener accepts from now on`);

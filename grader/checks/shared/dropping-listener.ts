@@ -8,7 +8,7 @@
 // so elsewhere the checks that need this are not run.
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { acceptQueueLength, connectsWaitingOn } from '../../net/proc-net-tcp.ts';
+import { lookAtListener } from '../../net/proc-net-tcp.ts';
 import { DeadlineError, pollUntil, settledWithin, withDeadline } from '../../run/deadline.ts';
 import { hasProc } from '../../run/proc.ts';
 import type { CheckContext } from '../check.ts';
@@ -96,16 +96,16 @@ export async function listenDroppingSyns(context: CheckContext, port: number, ta
     const outcome = await pollUntil(
       () => {
         if (answered) return 'answered';
-        const length = acceptQueueLength(host, port);
-        if (length === undefined) return undefined;
-        if (length > queued) return 'queued';
-        if ((connectsWaitingOn(host, port)?.length ?? 0) === 0) return (waitingSince = undefined);
+        const look = lookAtListener(host, port);
+        if (look?.acceptQueue === undefined) return undefined;
+        if (look.acceptQueue > queued) return 'queued';
+        if (look.waiting.length === 0) return (waitingSince = undefined);
         waitingSince ??= Date.now();
         return Date.now() - waitingSince >= context.ms(DROP_SEEN_MS) ? 'dropped' : undefined;
       },
       context.ms(2000),
       `the kernel to queue or drop a connect to ${host}:${port} (/proc/net/tcp)`,
-      { firstDelayMs: 2, maxDelayMs: 20 },
+      { firstDelayMs: 2, maxDelayMs: 50 },
     );
     if (outcome === 'dropped') {
       return {
@@ -120,7 +120,7 @@ export async function listenDroppingSyns(context: CheckContext, port: number, ta
     // Queued: the grader's own, dropped by the worker when it accepts it.
     await settledWithin(connected, context.ms(1000));
     gate[1 + fillers++] = socket.localPort ?? 0;
-    queued = acceptQueueLength(host, port) ?? queued + 1;
+    queued = lookAtListener(host, port)?.acceptQueue ?? queued + 1;
   }
   throw new DeadlineError(`the kernel to drop a SYN to the full listener on ${host}:${port}`, context.ms(8000));
 }
