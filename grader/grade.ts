@@ -315,5 +315,6 @@ async function gradeStaged(request: GradeRequest, stage: Stage): Promise<LessonR
   const status = results.some((r) => r.status === 'error') ? 'error' : results.some((r) => r.status === 'fail') ? 'fail' : 'pass';
   const resources = { pids: programs.flatMap((program) => program.pidsSeen), ports: run.ports };
   const containment = programs[0]?.containment ?? (request.sandbox ? 'bubblewrap' : 'process group');
-  return { lesson, lessonDir, seed, host: run.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only, ...(run.programWaitMs() > 0 ? { programWaitMs: run.programWaitMs() } : {}) };
+  const programWaitMs = run.programWaitMs();
+  return { lesson, lessonDir, seed, host: run.host, status, checks: results, durationMs: performance.now() - started, resources, containment, only: request.only, ...(programWaitMs > 0 ? { programWaitMs } : {}) };
 }
