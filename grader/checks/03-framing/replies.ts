@@ -37,8 +37,11 @@ function refusedPayloadTail(server: RunningProgram, sent: readonly Buffer[]): Di
   for (const payload of sent) {
     if (payload.length < 4) continue;
     const tail = payload.readUInt32BE(payload.length - 4);
-    if (tail > PROTOCOL_MAX_FRAME_BYTES && new RegExp(`(^|\\D)${tail}(\\D|$)`).test(server.stderr.text)) {
-      return withFact(diagnoses['length-counts-header'], `It logged a length of ${tail}: the last 4 bytes of a payload, read as the next frame's length.`);
+    if (tail <= PROTOCOL_MAX_FRAME_BYTES) continue;
+    // Logged as read, or less the 4 header bytes it believes the length counts.
+    const logged = [tail, tail - 4].find((length) => new RegExp(`(^|\\D)${length}(\\D|$)`).test(server.stderr.text));
+    if (logged !== undefined) {
+      return withFact(diagnoses['length-counts-header'], `It logged a length of ${logged}: the last 4 bytes of a payload, read as the next frame's length.`);
     }
   }
   return undefined;
